@@ -1,0 +1,171 @@
+#include "actors/runtime.hpp"
+
+#include "actors/messages.hpp"
+#include "actors/tenant_registry.hpp"
+#include "core/log.hpp"
+
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/scoped_actor.hpp>
+#include <caf/send.hpp>
+
+#include <atomic>
+
+namespace llmops::actors {
+
+namespace {
+
+const core::logger log{"actors"};
+
+// Rows per message while rebuilding the aggregates from the table.
+constexpr std::size_t rebuild_chunk_rows = 10'000;
+
+// How long a shutdown waits for the writer to commit what it holds.
+constexpr std::chrono::seconds drain_timeout{30};
+
+} // namespace
+
+struct runtime::impl {
+  runtime_config config;
+  caf::actor_system_config system_config;
+  std::unique_ptr<caf::actor_system> system;
+  caf::actor registry;
+  caf::actor writer;
+  std::vector<caf::actor> readers;
+  std::shared_ptr<std::atomic<std::int64_t>> queued_rows =
+      std::make_shared<std::atomic<std::int64_t>>(0);
+  std::atomic<std::int64_t> queued_reads{0};
+  std::atomic<std::size_t> next_reader{0};
+};
+
+runtime::runtime(runtime_config config) : impl_(std::make_unique<impl>()) {
+  impl_->config = std::move(config);
+}
+
+runtime::~runtime() { stop(); }
+
+bool runtime::start(std::string& error) {
+  auto& d = *impl_;
+
+  // The sharing scheduler: on two cores work stealing costs a quarter of the throughput.
+  d.system_config.set("scheduler.policy", caf::atom("sharing"));
+  d.system_config.set("scheduler.max-threads", d.config.actor_threads);
+  d.system = std::make_unique<caf::actor_system>(d.system_config);
+
+  // Schema first; this thread may block, it is not an actor's.
+  auto conn = storage::pg_connection::open(d.config.conninfo, error);
+  if (!conn)
+    return false;
+  if (auto status = storage::migrate(*conn); !status.ok()) {
+    error = "schema migration failed: " + status.message();
+    return false;
+  }
+
+  // Rebuild the aggregates from the durable truth before any new row can arrive.
+  d.registry = spawn_tenant_registry(*d.system, d.config.query_timeout);
+  auto chunk = std::make_shared<std::vector<core::operation_record>>();
+  std::size_t rows = 0;
+  auto send_chunk = [&] {
+    if (chunk->empty())
+      return;
+    rows += chunk->size();
+    caf::anon_send(d.registry, apply_atom::value, storage::committed_rows(std::move(chunk)));
+    chunk = std::make_shared<std::vector<core::operation_record>>();
+  };
+  const auto started = std::chrono::steady_clock::now();
+  auto status = storage::scan_operations(*conn, [&](core::operation_record&& op) {
+    chunk->push_back(std::move(op));
+    if (chunk->size() >= rebuild_chunk_rows)
+      send_chunk();
+  });
+  if (!status.ok()) {
+    error = "rebuilding metrics failed: " + status.message();
+    return false;
+  }
+  send_chunk();
+  const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - started);
+  log.info(
+      "metrics rebuilt from storage rows=" + std::to_string(rows) +
+      " duration_ms=" + std::to_string(elapsed.count()));
+
+  // The writer and the readers.
+  storage::writer_config writer_config;
+  writer_config.conninfo = d.config.conninfo;
+  writer_config.flush_rows = d.config.flush_rows;
+  writer_config.flush_interval = d.config.flush_interval;
+  writer_config.queued_rows = d.queued_rows;
+  d.writer = storage::spawn_storage_writer(*d.system, writer_config, d.registry);
+  for (std::size_t i = 0; i < d.config.reader_connections; ++i)
+    d.readers.push_back(storage::spawn_storage_reader(*d.system, d.config.conninfo));
+  return true;
+}
+
+bool runtime::submit(
+    std::vector<core::operation_record> operations,
+    std::function<void(storage::write_result&&)> done) {
+  auto& d = *impl_;
+  const auto count = static_cast<std::int64_t>(operations.size());
+  if (d.queued_rows->fetch_add(count) + count > d.config.write_queue_rows) {
+    d.queued_rows->fetch_sub(count);
+    return false;
+  }
+  auto job = std::make_shared<storage::write_job>();
+  job->operations = std::move(operations);
+  job->done = std::move(done);
+  caf::anon_send(d.writer, storage::write_atom::value, std::move(job));
+  return true;
+}
+
+bool runtime::read(std::function<void(storage::pg_connection*)> task) {
+  auto& d = *impl_;
+  if (d.queued_reads.fetch_add(1) + 1 > d.config.read_queue_jobs) {
+    d.queued_reads.fetch_sub(1);
+    return false;
+  }
+  auto job = std::make_shared<storage::read_job>();
+  job->run = [&d, task = std::move(task)](storage::pg_connection* conn) {
+    d.queued_reads.fetch_sub(1);
+    task(conn);
+  };
+  const std::size_t index = d.next_reader.fetch_add(1) % d.readers.size();
+  caf::anon_send(d.readers[index], storage::read_atom::value, std::move(job));
+  return true;
+}
+
+void runtime::query_metrics(metrics_job_ptr job) {
+  caf::anon_send(impl_->registry, query_atom::value, std::move(job));
+}
+
+std::int64_t runtime::queued_rows() const { return impl_->queued_rows->load(); }
+
+void runtime::drain() {
+  auto& d = *impl_;
+  if (!d.system || !d.writer)
+    return;
+  caf::scoped_actor self{*d.system};
+  self->request(d.writer, drain_timeout, storage::drain_atom::value)
+      .receive(
+          [](bool) {},
+          [](const caf::error& error) {
+            log.error("writer did not drain error=\"" + caf::to_string(error) + "\"");
+          });
+}
+
+void runtime::stop() {
+  auto& d = *impl_;
+  if (!d.system)
+    return;
+  for (auto* handle : {&d.writer, &d.registry})
+    if (*handle)
+      caf::anon_send_exit(*handle, caf::exit_reason::user_shutdown);
+  for (auto& reader : d.readers)
+    caf::anon_send_exit(reader, caf::exit_reason::user_shutdown);
+  d.system->await_all_actors_done();
+  d.writer = nullptr;
+  d.registry = nullptr;
+  d.readers.clear();
+  d.system.reset();
+}
+
+} // namespace llmops::actors

@@ -1,0 +1,63 @@
+#pragma once
+
+#include "actors/metrics_job.hpp"
+#include "storage/operation_store.hpp"
+#include "storage/storage_writer.hpp"
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace llmops::actors {
+
+struct runtime_config {
+  std::string conninfo;
+  std::size_t actor_threads = 2;
+  std::size_t flush_rows = 1000;
+  std::chrono::milliseconds flush_interval{0};
+  std::int64_t write_queue_rows = 20000; ///< Rows accepted but not yet committed, at most.
+  std::size_t reader_connections = 2;
+  std::int64_t read_queue_jobs = 256; ///< Reads waiting for a connection, at most.
+  std::chrono::milliseconds query_timeout{5000};
+};
+
+/// The actor side of the service, behind a CAF-free interface for the HTTP layer: the actor
+/// system, the storage writer, the readers and the tenant aggregators. Every method may be
+/// called from any thread; every callback runs on an actor thread and must not block.
+class runtime {
+public:
+  explicit runtime(runtime_config config);
+  ~runtime();
+
+  /// Connects, migrates the schema, rebuilds the aggregates from the table and starts the
+  /// actors. Blocks the calling thread. Returns false with error set on failure.
+  bool start(std::string& error);
+
+  /// Queues operations for the next group commit; done runs once after it ended. Returns false,
+  /// without calling done, when the write queue is full.
+  bool submit(std::vector<core::operation_record> operations, std::function<void(storage::write_result&&)> done);
+
+  /// Runs task on a reader connection (null when the database is unreachable). Returns false,
+  /// without running it, when the read queue is full.
+  bool read(std::function<void(storage::pg_connection*)> task);
+
+  /// Answers a metrics question from the aggregates.
+  void query_metrics(metrics_job_ptr job);
+
+  /// Rows accepted but not yet answered.
+  std::int64_t queued_rows() const;
+
+  /// Commits everything accepted so far and answers every waiting write. Blocks.
+  void drain();
+
+  /// Stops the actors. Blocks until they are gone.
+  void stop();
+
+private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+} // namespace llmops::actors

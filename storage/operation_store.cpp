@@ -1,0 +1,218 @@
+#include "storage/operation_store.hpp"
+
+#include "storage/sql.hpp"
+
+#include <set>
+#include <string_view>
+#include <utility>
+
+namespace llmops::storage {
+
+namespace {
+
+constexpr int column_count = 13;
+
+// Fills a record from a row laid out as sql::operation_columns (metadata optional).
+void decode_operation(const pg_result& result, int row, core::operation_record& op) {
+  op.tenant_id = result.value(row, 0);
+  op.operation_id = result.value(row, 1);
+  op.timestamp_us = result.int64(row, 2);
+  op.operation_type = result.value(row, 3);
+  op.model = result.value(row, 4);
+  op.status = static_cast<std::uint8_t>(core::status_index(result.value(row, 5)).value_or(0));
+  if (result.is_null(row, 6))
+    op.agent_id.reset();
+  else
+    op.agent_id = std::string(result.value(row, 6));
+  op.prompt_tokens = result.int64(row, 7);
+  op.completion_tokens = result.int64(row, 8);
+  op.total_tokens = result.int64(row, 9);
+  op.latency_us = result.int64(row, 10);
+  op.cost_nusd = result.int64(row, 11);
+  if (PQnfields(result.get()) > 12)
+    op.metadata_json = result.value(row, 12);
+}
+
+// Appends the WHERE clause for filter and its parameters.
+void add_filters(const operation_filter& filter, std::string& sql, std::vector<pg_param>& params) {
+  auto add = [&](const char* clause, pg_param value) {
+    sql += params.empty() ? " WHERE " : " AND ";
+    sql += clause;
+    sql += std::to_string(params.size() + 1);
+    params.push_back(std::move(value));
+  };
+  if (filter.tenant_id)
+    add("tenant_id = $", *filter.tenant_id);
+  if (filter.agent_id)
+    add("agent_id = $", *filter.agent_id);
+  if (filter.model)
+    add("model = $", *filter.model);
+  if (filter.operation_type)
+    add("operation_type = $", *filter.operation_type);
+  if (filter.status)
+    add("status = $", *filter.status);
+  if (filter.start)
+    add("ts >= $", core::format_rfc3339(*filter.start));
+  if (filter.end)
+    add("ts < $", core::format_rfc3339(*filter.end));
+}
+
+} // namespace
+
+db_status migrate(pg_connection& conn) {
+  if (auto status = conn.exec("BEGIN"); !status.ok())
+    return status;
+
+  auto run = [&]() -> db_status {
+    if (auto status = conn.exec(sql::lock_schema); !status.ok())
+      return status;
+    if (auto status = conn.exec(sql::create_schema_table); !status.ok())
+      return status;
+    pg_result version;
+    if (auto status = conn.exec(sql::schema_version, &version); !status.ok())
+      return status;
+
+    const std::int64_t current = version.int64(0, 0);
+    const std::int64_t newest = std::size(sql::migrations);
+    for (std::int64_t next = current; next < newest; ++next) {
+      if (auto status = conn.exec(sql::migrations[next]); !status.ok())
+        return status;
+      if (auto status = conn.exec_params(sql::record_version, {std::to_string(next + 1)}, nullptr);
+          !status.ok())
+        return status;
+    }
+    return conn.exec("COMMIT");
+  };
+
+  db_status status = run();
+  if (!status.ok())
+    conn.exec("ROLLBACK");
+  return status;
+}
+
+db_status insert_operations(
+    pg_connection& conn,
+    const std::vector<const core::operation_record*>& rows,
+    std::int64_t write_batch,
+    std::vector<bool>& inserted) {
+  // One array literal per column.
+  std::vector<std::string> arrays(column_count, "{");
+  for (const core::operation_record* op : rows) {
+    append_array_element(arrays[0], op->tenant_id);
+    append_array_element(arrays[1], op->operation_id);
+    append_array_element(arrays[2], core::format_rfc3339(op->timestamp_us));
+    append_array_element(arrays[3], op->operation_type);
+    append_array_element(arrays[4], op->model);
+    append_array_element(arrays[5], core::operation_statuses[op->status]);
+    append_array_element(
+        arrays[6],
+        op->agent_id ? std::optional<std::string_view>(*op->agent_id) : std::nullopt);
+    append_array_element(arrays[7], std::to_string(op->prompt_tokens));
+    append_array_element(arrays[8], std::to_string(op->completion_tokens));
+    append_array_element(arrays[9], std::to_string(op->total_tokens));
+    append_array_element(arrays[10], std::to_string(op->latency_us));
+    append_array_element(arrays[11], std::to_string(op->cost_nusd));
+    append_array_element(arrays[12], op->metadata_json);
+  }
+  std::vector<pg_param> params;
+  params.reserve(column_count);
+  for (auto& array : arrays)
+    params.emplace_back(std::move(array.append("}")));
+  params.emplace_back(std::to_string(write_batch));
+
+  pg_result result;
+  if (auto status = conn.exec_params(sql::insert_operations, params, &result); !status.ok())
+    return status;
+
+  // Map the returned keys back to positions; the first occurrence of a key is the one inserted.
+  std::set<std::pair<std::string_view, std::string_view>> returned;
+  for (int row = 0; row < result.rows(); ++row)
+    returned.emplace(result.value(row, 0), result.value(row, 1));
+  inserted.assign(rows.size(), false);
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    inserted[i] = returned.erase({rows[i]->tenant_id, rows[i]->operation_id}) > 0;
+  return {};
+}
+
+db_status query_operations(pg_connection& conn, const operation_filter& filter, operation_page& page) {
+  std::vector<pg_param> params;
+  std::string where;
+  add_filters(filter, where, params);
+
+  // The page.
+  std::string select = sql::operation_columns + where + sql::order_newest_first;
+  std::vector<pg_param> page_params = params;
+  select += " LIMIT $" + std::to_string(page_params.size() + 1);
+  page_params.emplace_back(std::to_string(filter.limit));
+  select += " OFFSET $" + std::to_string(page_params.size() + 1);
+  page_params.emplace_back(std::to_string(filter.offset));
+  pg_result rows;
+  if (auto status = conn.exec_params(select.c_str(), page_params, &rows); !status.ok())
+    return status;
+  page.operations.resize(static_cast<std::size_t>(rows.rows()));
+  for (int row = 0; row < rows.rows(); ++row)
+    decode_operation(rows, row, page.operations[static_cast<std::size_t>(row)]);
+
+  // The count of all matching rows.
+  std::string count = sql::count_operations + where;
+  pg_result total;
+  if (auto status = conn.exec_params(count.c_str(), params, &total); !status.ok())
+    return status;
+  page.total = total.int64(0, 0);
+  return {};
+}
+
+db_status
+scan_operations(pg_connection& conn, const std::function<void(core::operation_record&&)>& sink) {
+  if (PQsendQuery(conn.native(), sql::scan_operations) == 0 ||
+      PQsetSingleRowMode(conn.native()) == 0)
+    return {failure_kind::connection, PQerrorMessage(conn.native())};
+
+  // Drain every result, even after a failure, so that the connection stays usable.
+  db_status outcome;
+  core::operation_record op;
+  while (PGresult* raw = PQgetResult(conn.native())) {
+    pg_result result(raw);
+    ExecStatusType status = PQresultStatus(raw);
+    if (status == PGRES_SINGLE_TUPLE) {
+      decode_operation(result, 0, op);
+      sink(std::move(op));
+    } else if (status != PGRES_TUPLES_OK && outcome.ok()) {
+      outcome = {
+          conn.healthy() ? failure_kind::rejected : failure_kind::connection,
+          PQresultErrorMessage(raw)};
+    }
+  }
+  return outcome;
+}
+
+} // namespace llmops::storage
+
+namespace llmops::storage {
+
+db_status find_inserted(
+    pg_connection& conn,
+    const std::vector<const core::operation_record*>& rows,
+    std::int64_t write_batch,
+    std::vector<bool>& inserted) {
+  std::string tenants = "{";
+  std::string ids = "{";
+  for (const core::operation_record* op : rows) {
+    append_array_element(tenants, op->tenant_id);
+    append_array_element(ids, op->operation_id);
+  }
+  pg_result result;
+  std::vector<pg_param> params{tenants + "}", ids + "}", std::to_string(write_batch)};
+  if (auto status = conn.exec_params(sql::keys_of_batch, params, &result); !status.ok())
+    return status;
+
+  std::set<std::pair<std::string_view, std::string_view>> found;
+  for (int row = 0; row < result.rows(); ++row)
+    found.emplace(result.value(row, 0), result.value(row, 1));
+  inserted.assign(rows.size(), false);
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    inserted[i] = found.erase({rows[i]->tenant_id, rows[i]->operation_id}) > 0;
+  return {};
+}
+
+} // namespace llmops::storage

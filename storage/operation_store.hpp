@@ -1,0 +1,63 @@
+#pragma once
+
+#include "core/operation.hpp"
+#include "storage/pg.hpp"
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace llmops::storage {
+
+/// Brings the schema to the newest version. Safe to run from several nodes at once: the
+/// migration holds an advisory lock inside its transaction.
+db_status migrate(pg_connection& conn);
+
+/// Inserts rows in one statement (one transaction), tagging them with write_batch. On success
+/// inserted[i] tells whether rows[i] was new; false means its (tenant_id, operation_id) was
+/// already stored, or repeated earlier in the same batch.
+db_status insert_operations(
+    pg_connection& conn,
+    const std::vector<const core::operation_record*>& rows,
+    std::int64_t write_batch,
+    std::vector<bool>& inserted);
+
+/// Filters of GET /operations. Unset members do not filter.
+struct operation_filter {
+  std::optional<std::string> tenant_id;
+  std::optional<std::string> agent_id;
+  std::optional<std::string> model;
+  std::optional<std::string> operation_type;
+  std::optional<std::string> status;
+  std::optional<core::micros> start; ///< Inclusive.
+  std::optional<core::micros> end;   ///< Exclusive.
+  std::int64_t limit = 100;
+  std::int64_t offset = 0;
+};
+
+struct operation_page {
+  std::vector<core::operation_record> operations; ///< Newest first.
+  std::int64_t total = 0;                          ///< All rows matching the filter.
+};
+
+/// One page of operations, newest first, and the count of all matching rows.
+db_status query_operations(pg_connection& conn, const operation_filter& filter, operation_page& page);
+
+/// Streams every stored operation to sink, in no particular order (metadata left empty).
+db_status
+scan_operations(pg_connection& conn, const std::function<void(core::operation_record&&)>& sink);
+
+} // namespace llmops::storage
+
+namespace llmops::storage {
+
+/// Sets inserted[i] to whether rows[i] is stored with the given write_batch tag, that is,
+/// whether the insert that carried that tag committed it.
+db_status find_inserted(
+    pg_connection& conn,
+    const std::vector<const core::operation_record*>& rows,
+    std::int64_t write_batch,
+    std::vector<bool>& inserted);
+
+} // namespace llmops::storage

@@ -1,0 +1,150 @@
+#include "storage/pg.hpp"
+
+#include <charconv>
+#include <cstring>
+
+namespace llmops::storage {
+
+namespace {
+
+// Defaults added to every connection so that a dead peer is noticed within seconds.
+constexpr const char* default_keywords[] = {
+    "connect_timeout",
+    "keepalives",
+    "keepalives_idle",
+    "keepalives_interval",
+    "keepalives_count",
+    "tcp_user_timeout",
+    "application_name",
+};
+constexpr const char* default_values[] = {"5", "1", "10", "5", "3", "15000", "llmops-service"};
+
+constexpr const char* statement_timeout_sql = "SET statement_timeout = '30s'";
+
+failure_kind classify_sqlstate(const char* sqlstate) {
+  if (sqlstate == nullptr || std::strlen(sqlstate) != 5)
+    return failure_kind::connection;
+  std::string_view code(sqlstate, 5);
+  // Class 08: connection exception; 57P0x: server shutting down; 53: insufficient resources.
+  if (code.substr(0, 2) == "08" || code.substr(0, 4) == "57P0" || code.substr(0, 2) == "53")
+    return failure_kind::connection;
+  // 40001 serialization failure, 40P01 deadlock, 55P03 lock not available.
+  if (code == "40001" || code == "40P01" || code == "55P03")
+    return failure_kind::transient;
+  return failure_kind::rejected;
+}
+
+} // namespace
+
+std::int64_t pg_result::int64(int row, int column) const {
+  std::string_view text = value(row, column);
+  std::int64_t number = 0;
+  std::from_chars(text.data(), text.data() + text.size(), number);
+  return number;
+}
+
+std::unique_ptr<pg_connection> pg_connection::open(const std::string& conninfo, std::string& error) {
+  // Defaults first: the expanded dbname entry that follows overrides any of them.
+  std::vector<const char*> keywords(std::begin(default_keywords), std::end(default_keywords));
+  std::vector<const char*> values(std::begin(default_values), std::end(default_values));
+  keywords.push_back("dbname");
+  values.push_back(conninfo.c_str());
+  keywords.push_back(nullptr);
+  values.push_back(nullptr);
+
+  PGconn* conn = PQconnectdbParams(keywords.data(), values.data(), 1);
+  if (conn == nullptr) {
+    error = "out of memory";
+    return nullptr;
+  }
+  std::unique_ptr<pg_connection> connection(new pg_connection(conn));
+  if (PQstatus(conn) != CONNECTION_OK) {
+    error = PQerrorMessage(conn);
+    while (!error.empty() && error.back() == '\n')
+      error.pop_back();
+    return nullptr;
+  }
+  if (auto status = connection->exec(statement_timeout_sql); !status.ok()) {
+    error = status.message();
+    return nullptr;
+  }
+  return connection;
+}
+
+pg_connection::~pg_connection() { PQfinish(conn_); }
+
+db_status pg_connection::check(const pg_result& result) {
+  ExecStatusType status = result.get() ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
+  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
+    return {};
+
+  std::string message = result.get() ? PQresultErrorMessage(result.get()) : PQerrorMessage(conn_);
+  while (!message.empty() && message.back() == '\n')
+    message.pop_back();
+  if (PQstatus(conn_) != CONNECTION_OK)
+    return {failure_kind::connection, message};
+  const char* sqlstate = result.get() ? PQresultErrorField(result.get(), PG_DIAG_SQLSTATE) : nullptr;
+  return {classify_sqlstate(sqlstate), message};
+}
+
+db_status pg_connection::exec(const char* sql, pg_result* out) {
+  pg_result result(PQexec(conn_, sql));
+  db_status status = check(result);
+  if (out != nullptr)
+    *out = std::move(result);
+  return status;
+}
+
+db_status
+pg_connection::exec_params(const char* sql, const std::vector<pg_param>& params, pg_result* out) {
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (const auto& param : params)
+    values.push_back(param ? param->c_str() : nullptr);
+
+  pg_result result(PQexecParams(
+      conn_, sql, static_cast<int>(values.size()), nullptr, values.data(), nullptr, nullptr, 0));
+  db_status status = check(result);
+  if (out != nullptr)
+    *out = std::move(result);
+  return status;
+}
+
+std::string redact_conninfo(const std::string& conninfo) {
+  char* error = nullptr;
+  PQconninfoOption* options = PQconninfoParse(conninfo.c_str(), &error);
+  if (options == nullptr) {
+    PQfreemem(error);
+    return "<unparsable connection string>";
+  }
+  std::string text;
+  for (PQconninfoOption* option = options; option->keyword != nullptr; ++option) {
+    if (option->val == nullptr || *option->val == '\0')
+      continue;
+    if (!text.empty())
+      text += ' ';
+    text += option->keyword;
+    text += '=';
+    text += std::strcmp(option->keyword, "password") == 0 ? "***" : option->val;
+  }
+  PQconninfoFree(options);
+  return text;
+}
+
+void append_array_element(std::string& array, const std::optional<std::string_view>& element) {
+  if (array.size() > 1)
+    array.push_back(',');
+  if (!element) {
+    array += "NULL";
+    return;
+  }
+  array.push_back('"');
+  for (char c : *element) {
+    if (c == '"' || c == '\\')
+      array.push_back('\\');
+    array.push_back(c);
+  }
+  array.push_back('"');
+}
+
+} // namespace llmops::storage

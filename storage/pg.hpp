@@ -1,0 +1,95 @@
+#pragma once
+
+#include <libpq-fe.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace llmops::storage {
+
+/// What a failed database call means for the caller.
+enum class failure_kind {
+  none,       ///< It worked.
+  connection, ///< The connection is gone or unusable: reconnect, then retry later.
+  transient,  ///< Serialization failure, deadlock, lock timeout: retry as is.
+  rejected,   ///< The server refused the statement or its data: retrying will not help.
+};
+
+/// The outcome of a database call, in the manner of LevelDB's Status.
+class db_status {
+public:
+  db_status() = default;
+  db_status(failure_kind kind, std::string message) : kind_(kind), message_(std::move(message)) {}
+
+  bool ok() const { return kind_ == failure_kind::none; }
+  failure_kind kind() const { return kind_; }
+  const std::string& message() const { return message_; }
+
+private:
+  failure_kind kind_ = failure_kind::none;
+  std::string message_;
+};
+
+/// Owns one PGresult.
+class pg_result {
+public:
+  explicit pg_result(PGresult* result = nullptr) : result_(result, &PQclear) {}
+
+  PGresult* get() const { return result_.get(); }
+  int rows() const { return PQntuples(result_.get()); }
+  bool is_null(int row, int column) const { return PQgetisnull(result_.get(), row, column) != 0; }
+
+  std::string_view value(int row, int column) const {
+    return {PQgetvalue(result_.get(), row, column),
+            static_cast<std::size_t>(PQgetlength(result_.get(), row, column))};
+  }
+
+  std::int64_t int64(int row, int column) const;
+
+private:
+  std::unique_ptr<PGresult, decltype(&PQclear)> result_;
+};
+
+/// A statement parameter in text format; nullopt is SQL NULL.
+using pg_param = std::optional<std::string>;
+
+/// Owns one blocking libpq connection. REQUIRES: used from one thread at a time, and never from
+/// an asio thread or an actor on the shared scheduler (only from detached actors or main).
+class pg_connection {
+public:
+  /// Connects with keepalives, a connect timeout and a TCP user timeout added to conninfo
+  /// (values in conninfo win), then sets the statement timeout.
+  static std::unique_ptr<pg_connection> open(const std::string& conninfo, std::string& error);
+
+  ~pg_connection();
+  pg_connection(const pg_connection&) = delete;
+  pg_connection& operator=(const pg_connection&) = delete;
+
+  bool healthy() const { return PQstatus(conn_) == CONNECTION_OK; }
+
+  /// Runs a statement without parameters; expects a command or rows.
+  db_status exec(const char* sql, pg_result* out = nullptr);
+
+  /// Runs a parameterized statement (text parameters, text results).
+  db_status exec_params(const char* sql, const std::vector<pg_param>& params, pg_result* out);
+
+  PGconn* native() const { return conn_; }
+
+private:
+  explicit pg_connection(PGconn* conn) : conn_(conn) {}
+
+  db_status check(const pg_result& result);
+
+  PGconn* conn_;
+};
+
+/// The connection string with its password replaced by "***", safe to log.
+std::string redact_conninfo(const std::string& conninfo);
+
+/// Appends one element to a PostgreSQL array literal under construction ("{" already written).
+void append_array_element(std::string& array, const std::optional<std::string_view>& element);
+
+} // namespace llmops::storage

@@ -1,0 +1,103 @@
+#pragma once
+
+// Every SQL statement of the service, named. Statements are never assembled from input: values
+// travel as parameters, and the only composed statement (the operations query) is joined from
+// the fixed fragments below.
+
+namespace llmops::storage::sql {
+
+constexpr const char* lock_schema = "SELECT pg_advisory_xact_lock(4242004200)";
+
+constexpr const char* create_schema_table = R"sql(
+CREATE TABLE IF NOT EXISTS llmops_schema (
+  version integer PRIMARY KEY,
+  applied_at timestamptz NOT NULL DEFAULT now()
+))sql";
+
+constexpr const char* schema_version = "SELECT coalesce(max(version), 0) FROM llmops_schema";
+
+constexpr const char* record_version = "INSERT INTO llmops_schema (version) VALUES ($1::integer)";
+
+/// Migrations in order; migration i brings the schema to version i + 1.
+constexpr const char* migrations[] = {
+    R"sql(
+CREATE TABLE llmops_operations (
+  tenant_id         text        NOT NULL,
+  operation_id      text        NOT NULL,
+  ts                timestamptz NOT NULL,
+  operation_type    text        NOT NULL,
+  model             text        NOT NULL,
+  status            text        NOT NULL,
+  agent_id          text,
+  prompt_tokens     bigint      NOT NULL CHECK (prompt_tokens >= 0),
+  completion_tokens bigint      NOT NULL CHECK (completion_tokens >= 0),
+  total_tokens      bigint      NOT NULL CHECK (total_tokens >= 0),
+  latency_us        bigint      NOT NULL CHECK (latency_us >= 0),
+  cost_nusd         bigint      NOT NULL CHECK (cost_nusd >= 0),
+  metadata          jsonb       NOT NULL DEFAULT '{}',
+  received_at       timestamptz NOT NULL DEFAULT now(),
+  write_batch       bigint      NOT NULL DEFAULT 0,
+  PRIMARY KEY (tenant_id, operation_id)
+);
+CREATE INDEX llmops_operations_ts ON llmops_operations (ts DESC, operation_id DESC);
+CREATE INDEX llmops_operations_tenant_ts
+  ON llmops_operations (tenant_id, ts DESC, operation_id DESC);
+CREATE INDEX llmops_operations_tenant_model_ts
+  ON llmops_operations (tenant_id, model, ts DESC, operation_id DESC);
+CREATE INDEX llmops_operations_tenant_agent_ts
+  ON llmops_operations (tenant_id, agent_id, ts DESC, operation_id DESC);
+CREATE INDEX llmops_operations_tenant_status_ts
+  ON llmops_operations (tenant_id, status, ts DESC, operation_id DESC);
+)sql",
+};
+
+/// Inserts a batch given as one array per column; returns the keys actually inserted, so that
+/// retried duplicates are told apart and never counted twice.
+constexpr const char* insert_operations = R"sql(
+INSERT INTO llmops_operations (tenant_id, operation_id, ts, operation_type, model, status,
+  agent_id, prompt_tokens, completion_tokens, total_tokens, latency_us, cost_nusd, metadata,
+  write_batch)
+SELECT *, $14::bigint FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[],
+  $5::text[], $6::text[], $7::text[], $8::bigint[], $9::bigint[], $10::bigint[],
+  $11::bigint[], $12::bigint[], $13::jsonb[])
+ON CONFLICT (tenant_id, operation_id) DO NOTHING
+RETURNING tenant_id, operation_id)sql";
+
+/// The columns of an operation in the order decode_operation expects.
+constexpr const char* operation_columns = R"sql(
+SELECT tenant_id, operation_id, (extract(epoch FROM ts) * 1000000)::bigint, operation_type,
+  model, status, agent_id, prompt_tokens, completion_tokens, total_tokens, latency_us,
+  cost_nusd, metadata::text
+FROM llmops_operations)sql";
+
+constexpr const char* count_operations = "SELECT count(*) FROM llmops_operations";
+
+constexpr const char* order_newest_first = " ORDER BY ts DESC, operation_id DESC";
+
+constexpr const char* ping = "SELECT 1";
+
+} // namespace llmops::storage::sql
+
+namespace llmops::storage::sql {
+
+/// What the aggregates are rebuilt from at start: every row, without metadata.
+constexpr const char* scan_operations = R"sql(
+SELECT tenant_id, operation_id, (extract(epoch FROM ts) * 1000000)::bigint, operation_type,
+  model, status, agent_id, prompt_tokens, completion_tokens, total_tokens, latency_us,
+  cost_nusd
+FROM llmops_operations)sql";
+
+} // namespace llmops::storage::sql
+
+namespace llmops::storage::sql {
+
+/// Which of the given keys were inserted by write batch $3: resolves rows whose commit outcome
+/// was lost with the connection.
+constexpr const char* keys_of_batch = R"sql(
+SELECT o.tenant_id, o.operation_id
+FROM llmops_operations o
+JOIN unnest($1::text[], $2::text[]) AS k(tenant_id, operation_id)
+  ON o.tenant_id = k.tenant_id AND o.operation_id = k.operation_id
+WHERE o.write_batch = $3::bigint)sql";
+
+} // namespace llmops::storage::sql

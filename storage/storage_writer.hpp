@@ -1,0 +1,67 @@
+#pragma once
+
+#include "core/operation.hpp"
+#include "storage/pg.hpp"
+
+#include <caf/fwd.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace llmops::storage {
+
+/// What became of a write job.
+struct write_result {
+  enum class outcome {
+    committed,   ///< The transaction committed; created tells new rows from duplicates.
+    unavailable, ///< Not stored: the database is unreachable. The client may retry.
+    failed,      ///< Not stored: the database refused the rows.
+  };
+
+  outcome state = outcome::committed;
+  std::string message;       ///< Why, when not committed.
+  std::vector<bool> created; ///< Per operation: true if new, false if already stored.
+};
+
+/// Operations waiting for one commit, and whom to tell.
+struct write_job {
+  std::vector<core::operation_record> operations;
+
+  /// Called exactly once, on the writer's thread, after the transaction ended. Must not block.
+  std::function<void(write_result&&)> done;
+};
+
+using write_job_ptr = std::shared_ptr<write_job>;
+
+/// Rows that were inserted by a committed transaction, in commit order.
+using committed_rows = std::shared_ptr<const std::vector<core::operation_record>>;
+
+struct writer_config {
+  std::string conninfo;
+  std::size_t flush_rows = 1000;                 ///< Commit as soon as this many rows wait.
+  std::chrono::milliseconds flush_interval{0};   ///< 0: commit when the mailbox is drained.
+  std::shared_ptr<std::atomic<std::int64_t>> queued_rows; ///< Lowered as jobs are answered.
+};
+
+/// Spawns the storage writer as a detached actor (it blocks in libpq). It gathers write jobs
+/// into one INSERT per flush (group commit), sends the rows actually inserted to sink as
+/// (apply_atom, committed_rows) and then answers each job. On (drain_atom) it commits
+/// everything received before and replies true.
+caf::actor spawn_storage_writer(caf::actor_system& system, writer_config config, caf::actor sink);
+
+/// A task run on a reader's connection; conn is null when the database is unreachable.
+struct read_job {
+  std::function<void(pg_connection* conn)> run;
+};
+
+using read_job_ptr = std::shared_ptr<read_job>;
+
+/// Spawns one reader as a detached actor owning one connection; it runs (read_atom,
+/// read_job_ptr) messages in order, reconnecting with backoff when the connection is lost.
+caf::actor spawn_storage_reader(caf::actor_system& system, std::string conninfo);
+
+} // namespace llmops::storage
