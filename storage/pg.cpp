@@ -1,5 +1,7 @@
 #include "storage/pg.hpp"
 
+#include "core/log.hpp"
+
 #include <charconv>
 #include <cstring>
 
@@ -20,6 +22,18 @@ constexpr const char* default_keywords[] = {
 constexpr const char* default_values[] = {"5", "1", "10", "5", "3", "15000", "llmops-service"};
 
 constexpr const char* statement_timeout_sql = "SET statement_timeout = '30s'";
+
+const core::logger log{"storage"};
+
+// Server notices (a NOTICE from DROP ... CASCADE, say) go to the debug log, not to stderr.
+void log_notice(void*, const char* message) {
+  if (!log.enabled(core::log_level::debug))
+    return;
+  std::string text = message;
+  while (!text.empty() && text.back() == '\n')
+    text.pop_back();
+  log.debug("server notice text=\"" + text + "\"");
+}
 
 failure_kind classify_sqlstate(const char* sqlstate) {
   if (sqlstate == nullptr || std::strlen(sqlstate) != 5)
@@ -58,6 +72,7 @@ std::unique_ptr<pg_connection> pg_connection::open(const std::string& conninfo, 
     return nullptr;
   }
   std::unique_ptr<pg_connection> connection(new pg_connection(conn));
+  PQsetNoticeProcessor(conn, log_notice, nullptr);
   if (PQstatus(conn) != CONNECTION_OK) {
     error = PQerrorMessage(conn);
     while (!error.empty() && error.back() == '\n')

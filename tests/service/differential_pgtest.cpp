@@ -1,0 +1,295 @@
+// Metrics and cost analysis against the same figures computed by SQL over the stored rows.
+
+#include "core/money.hpp"
+#include "core/operation.hpp"
+#include "support/service_fixture.hpp"
+
+#include <boost/json.hpp>
+
+#include <random>
+#include <thread>
+
+using namespace llmops;
+using namespace llmops::test;
+namespace json = boost::json;
+
+namespace {
+
+const std::int64_t base_s = core::parse_rfc3339("2024-03-30T00:00:00Z").value() / core::micros_per_second;
+const std::int64_t span_s = 3 * 86400 + 7200;
+
+const char* const tenants[] = {"acme", "globex", "initech", "umbrella", "hooli", "stark"};
+const char* const models[] = {"gpt-4o", "gpt-4o-mini", "claude-3-5-sonnet", "gemini-1.5-pro", "mistral-large"};
+const char* const types[] = {"chat", "completion", "embedding", "tool_call"};
+
+struct posted {
+  std::string tenant;
+  std::string body;
+};
+
+std::vector<posted> random_operations(std::size_t count, std::mt19937_64& random) {
+  std::vector<posted> ops;
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::int64_t at_us = (base_s + static_cast<std::int64_t>(random() % span_s)) * core::micros_per_second +
+                               static_cast<std::int64_t>(random() % 1'000'000);
+    json::object body{
+        {"operation_type", types[random() % 4]},
+        {"model", models[random() % 5]},
+        {"prompt_tokens", static_cast<std::int64_t>(random() % 8000)},
+        {"completion_tokens", static_cast<std::int64_t>(random() % 3000)},
+        {"latency_ms", static_cast<double>(random() % 30'000'000) / 1000.0},
+        {"cost_usd", std::stod(core::format_usd(static_cast<std::int64_t>(random() % 90'000'000)))},
+        {"status", core::operation_statuses[random() % core::status_count]},
+        {"timestamp", core::format_rfc3339(at_us)},
+        {"operation_id", "op-" + std::to_string(i)}};
+    if (random() % 3 == 0)
+      body["agent_id"] = "agent-" + std::to_string(random() % 4);
+    ops.push_back({tenants[random() % 6], json::serialize(body)});
+  }
+  return ops;
+}
+
+// Posts every operation from several client threads at once.
+void post_all(unsigned short port, const std::vector<posted>& ops) {
+  constexpr std::size_t clients = 4;
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (std::size_t c = 0; c < clients; ++c)
+    threads.emplace_back([&, c] {
+      for (std::size_t i = c; i < ops.size(); i += clients) {
+        auto reply = http_request(port, "POST", "/api/v1/llmops/operations", ops[i].body, {{"X-Tenant-ID", ops[i].tenant}});
+        if (reply.status != 201)
+          ++failures;
+      }
+    });
+  for (auto& thread : threads)
+    thread.join();
+  BOOST_REQUIRE_EQUAL(failures.load(), 0);
+}
+
+// The service renders money as exact decimal text. Parsing the expected text with the same
+// JSON parser gives the same double exactly when the two texts are equal.
+double money(std::int64_t nano) { return json::parse(core::format_usd(nano)).to_number<double>(); }
+
+// Ratios are exact in integers; only their rendering as JSON doubles may differ in the last bit.
+void require_ratio(double got, double expected) {
+  if (expected == 0.0)
+    BOOST_REQUIRE_EQUAL(got, 0.0);
+  else
+    BOOST_REQUIRE_CLOSE(got, expected, 1e-12);
+}
+
+struct sql_totals {
+  std::int64_t operations, total_tokens, prompt_tokens, completion_tokens, cost_nusd, latency_us, successes;
+};
+
+class sql_oracle {
+public:
+  explicit sql_oracle(pg_schema& db) : db_(db) {}
+
+  // The parameters shared by every query: tenant (or NULL for all) and the range.
+  std::vector<storage::pg_param> params(const std::optional<std::string>& tenant, std::int64_t start, std::int64_t end) {
+    return {tenant, core::format_rfc3339(start * core::micros_per_second),
+            core::format_rfc3339(end * core::micros_per_second)};
+  }
+
+  sql_totals totals(const std::vector<storage::pg_param>& p) {
+    auto result = run(
+        "SELECT count(*), coalesce(sum(total_tokens), 0), coalesce(sum(prompt_tokens), 0),"
+        " coalesce(sum(completion_tokens), 0), coalesce(sum(cost_nusd), 0), coalesce(sum(latency_us), 0),"
+        " count(*) FILTER (WHERE status = 'success') FROM llmops_operations" +
+            where,
+        p);
+    return {result.int64(0, 0), result.int64(0, 1), result.int64(0, 2), result.int64(0, 3),
+            result.int64(0, 4), result.int64(0, 5), result.int64(0, 6)};
+  }
+
+  // key -> (operations, cost_nusd, total_tokens) grouped by column.
+  std::map<std::string, std::array<std::int64_t, 3>> grouped(const std::string& column, const std::vector<storage::pg_param>& p) {
+    auto result = run(
+        "SELECT " + column + ", count(*), sum(cost_nusd), sum(total_tokens) FROM llmops_operations" + where +
+            " GROUP BY 1",
+        p);
+    std::map<std::string, std::array<std::int64_t, 3>> groups;
+    for (int row = 0; row < result.rows(); ++row)
+      groups[std::string(result.value(row, 0))] = {result.int64(row, 1), result.int64(row, 2), result.int64(row, 3)};
+    return groups;
+  }
+
+  // Trend buckets by PostgreSQL's own calendar: period start -> (operations, cost, tokens).
+  std::map<std::string, std::array<std::int64_t, 3>> trend(const std::string& unit, std::vector<storage::pg_param> p) {
+    p.push_back(unit);
+    auto result = run(
+        "SELECT to_char(greatest(date_trunc($4, ts AT TIME ZONE 'UTC'), $2::timestamptz AT TIME ZONE 'UTC'),"
+        " 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), count(*), sum(cost_nusd), sum(total_tokens)"
+        " FROM llmops_operations" +
+            where + " GROUP BY 1",
+        p);
+    std::map<std::string, std::array<std::int64_t, 3>> buckets;
+    for (int row = 0; row < result.rows(); ++row)
+      buckets[std::string(result.value(row, 0))] = {result.int64(row, 1), result.int64(row, 2), result.int64(row, 3)};
+    return buckets;
+  }
+
+private:
+  storage::pg_result run(const std::string& sql, const std::vector<storage::pg_param>& p) {
+    storage::pg_result result;
+    auto status = db_.sql().exec_params(sql.c_str(), p, &result);
+    BOOST_REQUIRE_MESSAGE(status.ok(), sql + ": " + status.message());
+    return result;
+  }
+
+  const std::string where =
+      " WHERE ($1::text IS NULL OR tenant_id = $1) AND ts >= $2::timestamptz AND ts < $3::timestamptz";
+  pg_schema& db_;
+};
+
+void require_groups(
+    const json::object& counts,
+    const json::object* costs,
+    const json::object* tokens,
+    const std::map<std::string, std::array<std::int64_t, 3>>& expected) {
+  BOOST_REQUIRE_EQUAL(counts.size(), expected.size());
+  for (const auto& [key, figures] : expected) {
+    BOOST_REQUIRE_MESSAGE(counts.contains(key), key);
+    if (counts.at(key).is_int64())
+      BOOST_REQUIRE_EQUAL(counts.at(key).as_int64(), figures[0]);
+    if (costs != nullptr)
+      BOOST_REQUIRE_EQUAL(costs->at(key).to_number<double>(), money(figures[1]));
+    if (tokens != nullptr)
+      BOOST_REQUIRE_EQUAL(tokens->at(key).as_int64(), figures[2]);
+  }
+}
+
+// Asks /metrics and /cost-analysis for one tenant (or all) and range, and compares with SQL.
+void check_range(service_fixture& f, sql_oracle& oracle, const std::optional<std::string>& tenant, std::string query) {
+  const header_list headers =
+      tenant && query.size() % 2 ? header_list{{"X-Tenant-ID", *tenant}} : header_list{};
+  if (tenant && headers.empty())
+    query += (query.empty() ? "" : "&") + std::string("tenant_id=") + *tenant;
+  const std::string suffix = query.empty() ? "" : "?" + query;
+
+  auto metrics_reply = f.get("/api/v1/llmops/metrics" + suffix, headers);
+  BOOST_REQUIRE_MESSAGE(metrics_reply.status == 200, metrics_reply.body);
+  const json::object metrics = metrics_reply.json().at("data").as_object();
+  auto cost_reply = f.get("/api/v1/llmops/cost-analysis" + suffix, headers);
+  BOOST_REQUIRE_MESSAGE(cost_reply.status == 200, cost_reply.body);
+  const json::object cost = cost_reply.json().at("data").as_object();
+
+  // SQL over the period the service says it used.
+  const std::int64_t start = core::parse_rfc3339(metrics.at("period_start").as_string()).value() / core::micros_per_second;
+  const std::int64_t end = core::parse_rfc3339(metrics.at("period_end").as_string()).value() / core::micros_per_second;
+  BOOST_REQUIRE_EQUAL(std::string(cost.at("period_start").as_string()), std::string(metrics.at("period_start").as_string()));
+  auto p = oracle.params(tenant, start, end);
+
+  const sql_totals sql = oracle.totals(p);
+  BOOST_TEST_CONTEXT("tenant=" << tenant.value_or("*") << " query=" << query) {
+    BOOST_REQUIRE_EQUAL(metrics.at("total_operations").as_int64(), sql.operations);
+    BOOST_REQUIRE_EQUAL(metrics.at("total_tokens").as_int64(), sql.total_tokens);
+    BOOST_REQUIRE_EQUAL(metrics.at("total_prompt_tokens").as_int64(), sql.prompt_tokens);
+    BOOST_REQUIRE_EQUAL(metrics.at("total_completion_tokens").as_int64(), sql.completion_tokens);
+    BOOST_REQUIRE_EQUAL(metrics.at("total_cost_usd").to_number<double>(), money(sql.cost_nusd));
+    BOOST_REQUIRE_EQUAL(cost.at("total_cost_usd").to_number<double>(), money(sql.cost_nusd));
+    const double average = sql.operations == 0 ? 0.0
+                                               : static_cast<double>(sql.latency_us) / static_cast<double>(sql.operations) / 1000.0;
+    require_ratio(metrics.at("average_latency_ms").to_number<double>(), average);
+    const double success = sql.operations == 0 ? 0.0 : static_cast<double>(sql.successes) / static_cast<double>(sql.operations);
+    require_ratio(metrics.at("success_rate").to_number<double>(), success);
+
+    auto by_model = oracle.grouped("model", p);
+    require_groups(metrics.at("operations_by_model").as_object(), &metrics.at("cost_by_model").as_object(),
+                   &metrics.at("tokens_by_model").as_object(), by_model);
+    require_groups(cost.at("cost_by_model").as_object(), &cost.at("cost_by_model").as_object(), nullptr, by_model);
+    auto by_type = oracle.grouped("operation_type", p);
+    require_groups(metrics.at("operations_by_type").as_object(), nullptr, nullptr, by_type);
+    require_groups(cost.at("cost_by_operation_type").as_object(), &cost.at("cost_by_operation_type").as_object(), nullptr, by_type);
+    require_groups(cost.at("cost_by_tenant").as_object(), &cost.at("cost_by_tenant").as_object(), nullptr,
+                   oracle.grouped("tenant_id", p));
+
+    // Every non-empty trend bucket equals PostgreSQL's date_trunc bucket.
+    auto expected_trend = oracle.trend(std::string(cost.at("granularity").as_string()), p);
+    std::size_t non_empty = 0;
+    for (const auto& point : cost.at("cost_trend").as_array()) {
+      const std::int64_t operations = point.at("operations").as_int64();
+      if (operations == 0)
+        continue;
+      ++non_empty;
+      const std::string at(point.at("period_start").as_string());
+      BOOST_REQUIRE_MESSAGE(expected_trend.count(at) == 1, at);
+      BOOST_REQUIRE_EQUAL(operations, expected_trend[at][0]);
+      BOOST_REQUIRE_EQUAL(point.at("cost_usd").to_number<double>(), money(expected_trend[at][1]));
+      BOOST_REQUIRE_EQUAL(point.at("total_tokens").as_int64(), expected_trend[at][2]);
+    }
+    BOOST_REQUIRE_EQUAL(non_empty, expected_trend.size());
+  }
+}
+
+void check_many_ranges(service_fixture& f, std::mt19937_64& random, int rounds) {
+  sql_oracle oracle(f.db);
+  const char* const steps[] = {"minute", "hour", "day", "week", "month"};
+  for (int round = 0; round < rounds; ++round) {
+    std::optional<std::string> tenant;
+    if (round % 4 != 0)
+      tenant = tenants[random() % 6];
+
+    // Whole-second bounds anywhere around the data, some open, some tiny.
+    std::int64_t a = base_s - 3600 + static_cast<std::int64_t>(random() % (span_s + 7200));
+    std::int64_t b = round % 5 == 0 ? a + static_cast<std::int64_t>(random() % 300)
+                                    : base_s - 3600 + static_cast<std::int64_t>(random() % (span_s + 7200));
+    if (a > b)
+      std::swap(a, b);
+    std::string query;
+    if (round % 7 != 1)
+      query += "start_date=" + core::format_rfc3339(a * core::micros_per_second);
+    if (round % 7 != 2)
+      query += std::string(query.empty() ? "" : "&") + "end_date=" + core::format_rfc3339(b * core::micros_per_second);
+    if (round % 3 == 0 && round % 7 > 2 && b - a < 86400 * 2)
+      query += std::string(query.empty() ? "" : "&") + "granularity=" + steps[random() % 5];
+    check_range(f, oracle, tenant, query);
+  }
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(differential)
+
+BOOST_AUTO_TEST_CASE(metrics_and_cost_analysis_equal_sql_over_the_table) {
+  service_fixture f;
+  std::mt19937_64 random(20241203);
+  auto ops = random_operations(3000, random);
+  post_all(f.port, ops);
+
+  // Retries of already stored operations change nothing.
+  std::vector<posted> retries(ops.begin(), ops.begin() + 100);
+  for (const auto& op : retries)
+    BOOST_REQUIRE_EQUAL(
+        http_request(f.port, "POST", "/api/v1/llmops/operations", op.body, {{"X-Tenant-ID", op.tenant}}).status, 200);
+  BOOST_REQUIRE_EQUAL(f.db.scalar("SELECT count(*) FROM llmops_operations"), 3000);
+
+  check_many_ranges(f, random, 150);
+}
+
+BOOST_AUTO_TEST_CASE(metrics_survive_a_restart) {
+  service_fixture f;
+  std::mt19937_64 random(77);
+  post_all(f.port, random_operations(800, random));
+
+  const std::string range = "?start_date=2024-03-29&end_date=2024-04-03";
+  std::vector<std::string> targets;
+  for (const std::string path : {"/api/v1/llmops/metrics", "/api/v1/llmops/cost-analysis"}) {
+    targets.push_back(path + range);
+    targets.push_back(path + range + "&tenant_id=acme");
+    targets.push_back(path + range + "&tenant_id=stark&granularity=hour");
+  }
+  std::vector<std::string> before;
+  for (const auto& target : targets)
+    before.push_back(f.get(target).body);
+
+  f.stop();
+  f.start();
+  for (std::size_t i = 0; i < targets.size(); ++i)
+    BOOST_REQUIRE_EQUAL(f.get(targets[i]).body, before[i]);
+  check_many_ranges(f, random, 30);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
