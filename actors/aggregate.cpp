@@ -50,12 +50,19 @@ void slice::add(const slice& other) {
 void totals::add(const core::operation_record& op) {
   slice::add(op);
   by_status[op.status] += 1;
+  by_cost_source[op.cost_source] += 1;
+  cached_prompt_tokens += op.cached_prompt_tokens;
+  reasoning_tokens += op.reasoning_tokens;
 }
 
 void totals::add(const totals& other) {
   slice::add(other);
   for (std::size_t i = 0; i < by_status.size(); ++i)
     by_status[i] += other.by_status[i];
+  for (std::size_t i = 0; i < by_cost_source.size(); ++i)
+    by_cost_source[i] += other.by_cost_source[i];
+  cached_prompt_tokens += other.cached_prompt_tokens;
+  reasoning_tokens += other.reasoning_tokens;
 }
 
 std::optional<granularity> parse_granularity(std::string_view name) {

@@ -26,9 +26,14 @@ struct slice {
   void add(const slice& other);
 };
 
-/// A slice with a count per status (indexed like core::operation_statuses).
+/// A slice with the figures only reported overall: a count per status (indexed like
+/// core::operation_statuses) and per cost source (like core::cost_sources), and the token
+/// counts that are parts of others.
 struct totals : slice {
   std::array<std::int64_t, core::status_count> by_status{};
+  std::array<std::int64_t, core::cost_sources.size()> by_cost_source{};
+  std::int64_t cached_prompt_tokens = 0;
+  std::int64_t reasoning_tokens = 0;
 
   void add(const core::operation_record& op);
   void add(const totals& other);

@@ -139,6 +139,8 @@ void runtime::query_metrics(metrics_job_ptr job) {
 
 std::int64_t runtime::queued_rows() const { return impl_->queued_rows->load(); }
 
+std::int64_t runtime::write_queue_capacity() const { return impl_->config.write_queue_rows; }
+
 void runtime::drain() {
   auto& d = *impl_;
   if (!d.system || !d.writer)

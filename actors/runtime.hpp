@@ -46,8 +46,9 @@ public:
   /// Answers a metrics question from the aggregates.
   void query_metrics(metrics_job_ptr job);
 
-  /// Rows accepted but not yet answered.
+  /// Rows accepted but not yet answered, and the most there may be.
   std::int64_t queued_rows() const;
+  std::int64_t write_queue_capacity() const;
 
   /// Commits everything accepted so far and answers every waiting write. Blocks.
   void drain();

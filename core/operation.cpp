@@ -33,6 +33,22 @@ std::optional<std::size_t> status_index(std::string_view status) {
   return std::nullopt;
 }
 
+std::optional<std::size_t> cost_source_index(std::string_view source) {
+  for (std::size_t i = 0; i < cost_sources.size(); ++i)
+    if (cost_sources[i] == source)
+      return i;
+  return std::nullopt;
+}
+
+std::int64_t stable_hash(std::string_view text) {
+  std::uint64_t hash = 14695981039346656037ULL;
+  for (char c : text) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 1099511628211ULL;
+  }
+  return static_cast<std::int64_t>(hash >> 1);
+}
+
 std::string make_operation_id() { return random_id("op_"); }
 
 std::string make_request_id() { return random_id("req_"); }

@@ -15,12 +15,17 @@ namespace {
 const core::logger log{"http"};
 
 constexpr std::string_view operations_path = "/api/v1/llmops/operations";
+constexpr std::string_view batch_path = "/api/v1/llmops/operations/batch";
+constexpr std::string_view models_path = "/api/v1/llmops/models";
 constexpr std::string_view metrics_path = "/api/v1/llmops/metrics";
 constexpr std::string_view cost_path = "/api/v1/llmops/cost-analysis";
 constexpr std::string_view health_path = "/health";
 
 // The tenant whose operations arrive with no X-Tenant-ID and no tenant_id in the body.
 constexpr const char* default_tenant = "default";
+
+// Most operations one batch may carry; larger batches are refused whole.
+constexpr std::size_t max_batch_operations = 1000;
 
 api_response ok(int status, std::string body) {
   api_response response;
@@ -52,7 +57,8 @@ bool is_json_content_type(std::string_view type) {
 
 } // namespace
 
-api::api(actors::runtime& runtime, service_info info) : runtime_(runtime), info_(std::move(info)) {}
+api::api(actors::runtime& runtime, const core::catalog_holder& catalog, service_info info)
+    : runtime_(runtime), catalog_(catalog), info_(std::move(info)) {}
 
 void api::handle(api_request&& request, responder respond) {
   std::string path;
@@ -81,6 +87,10 @@ void api::handle(api_request&& request, responder respond) {
   auto none = [] {};
   if (path == operations_path)
     route("GET, POST", [&] { get_operations(request, params, respond); }, [&] { post_operation(request, respond); });
+  else if (path == batch_path)
+    route("POST", none, [&] { post_batch(request, respond); });
+  else if (path == models_path)
+    route("GET", [&] { get_models(request, respond); }, none);
   else if (path == metrics_path)
     route("GET", [&] { get_metrics(request, params, false, respond); }, none);
   else if (path == cost_path)
@@ -91,6 +101,22 @@ void api::handle(api_request&& request, responder respond) {
     fail(request, respond, {error_code::not_found, "no endpoint at " + path, "path"});
 }
 
+std::optional<api_error> api::prepare(
+    const api_request& request,
+    const std::optional<std::string>& body_tenant,
+    const core::price_catalog* catalog,
+    core::operation_record& op) {
+  // Whose operation it is: the header wins, and may not be contradicted by the body.
+  std::optional<std::string> scope;
+  if (auto error = resolve_scope(request.has_tenant_header, request.tenant_header, body_tenant, scope))
+    return error;
+  op.tenant_id = scope.value_or(default_tenant);
+  if (op.operation_id.empty())
+    op.operation_id = core::make_operation_id();
+  price_operation(op, catalog);
+  return std::nullopt;
+}
+
 void api::post_operation(const api_request& request, responder respond) {
   if (!is_json_content_type(request.content_type)) {
     fail(request, respond,
@@ -99,7 +125,7 @@ void api::post_operation(const api_request& request, responder respond) {
     return;
   }
 
-  // Decode and validate.
+  // Decode, validate, and settle tenant, id and price.
   boost::json::object body;
   if (auto error = parse_json_object(request.body, body)) {
     fail(request, respond, *error);
@@ -111,16 +137,22 @@ void api::post_operation(const api_request& request, responder respond) {
     fail(request, respond, *error);
     return;
   }
-
-  // Whose operation it is: the header wins, and may not be contradicted by the body.
-  std::optional<std::string> scope;
-  if (auto error = resolve_scope(request.has_tenant_header, request.tenant_header, body_tenant, scope)) {
+  if (request.has_idempotency_key) {
+    if (!valid_id(request.idempotency_key) ||
+        (!op.operation_id.empty() && op.operation_id != request.idempotency_key)) {
+      fail(request, respond,
+           {error_code::validation_error,
+            "Idempotency-Key must be 1 to 128 of A-Z a-z 0-9 . _ : @ / - and equal operation_id if both are given",
+            "Idempotency-Key"});
+      return;
+    }
+    op.operation_id = request.idempotency_key;
+  }
+  const auto catalog = catalog_.get();
+  if (auto error = prepare(request, body_tenant, catalog ? &catalog->catalog : nullptr, op)) {
     fail(request, respond, *error);
     return;
   }
-  op.tenant_id = scope.value_or(default_tenant);
-  if (op.operation_id.empty())
-    op.operation_id = core::make_operation_id();
 
   // Queue for the next group commit; answer once it has committed.
   std::string operation_id = op.operation_id;
@@ -129,19 +161,143 @@ void api::post_operation(const api_request& request, responder respond) {
   auto on_commit = [request_id = request.request_id, correlation_id = request.correlation_id,
                     operation_id, respond](storage::write_result&& result) {
     using outcome = storage::write_result::outcome;
-    if (result.state == outcome::committed) {
-      const bool created = result.created.at(0);
-      respond(ok(created ? 201 : 200, render_created(operation_id, !created)));
-    } else if (result.state == outcome::unavailable) {
+    if (result.state == outcome::unavailable) {
       respond(make_error_response(
           unavailable("the database is unavailable; retry later"), request_id, correlation_id));
-    } else {
+      return;
+    }
+    if (result.state == outcome::failed) {
       respond(make_error_response(
           {error_code::internal_error, "the database refused the operation", ""}, request_id, correlation_id));
+      return;
+    }
+    switch (result.rows.at(0)) {
+    case storage::row_outcome::created:
+      respond(ok(201, render_created(operation_id, false)));
+      break;
+    case storage::row_outcome::duplicate:
+      respond(ok(200, render_created(operation_id, true)));
+      break;
+    case storage::row_outcome::conflict:
+      respond(make_error_response(
+          {error_code::conflict,
+           "operation_id " + operation_id + " is already stored with another payload", "operation_id"},
+          request_id, correlation_id));
+      break;
     }
   };
   if (!runtime_.submit(std::move(operations), std::move(on_commit)))
     fail(request, respond, unavailable("the write queue is full; retry later"));
+}
+
+void api::post_batch(const api_request& request, responder respond) {
+  if (!is_json_content_type(request.content_type)) {
+    fail(request, respond,
+         {error_code::unsupported_media_type,
+          "Content-Type must be application/json, not " + request.content_type, "Content-Type"});
+    return;
+  }
+  boost::json::object body;
+  if (auto error = parse_json_object(request.body, body)) {
+    fail(request, respond, *error);
+    return;
+  }
+  auto items = body.find("operations");
+  if (body.size() != 1 || items == body.end() || !items->value().is_array() ||
+      items->value().get_array().empty() || items->value().get_array().size() > max_batch_operations) {
+    fail(request, respond,
+         {error_code::validation_error,
+          "body must be {\"operations\": [...]} with 1 to " + std::to_string(max_batch_operations) +
+              " operations",
+          "operations"});
+    return;
+  }
+
+  // Each item is decoded alone: a bad one is rejected, the others go on.
+  auto results = std::make_shared<std::vector<batch_item>>();
+  std::vector<core::operation_record> operations;
+  const auto catalog = catalog_.get();
+  const core::micros now = core::now_micros();
+  for (const auto& item : items->value().get_array()) {
+    batch_item result;
+    core::operation_record op;
+    std::optional<std::string> body_tenant;
+    std::optional<api_error> error;
+    if (!item.is_object())
+      error = api_error{error_code::validation_error, "each operation must be a JSON object", "operations"};
+    else
+      error = decode_operation(item.get_object(), now, op, body_tenant);
+    if (!error)
+      error = prepare(request, body_tenant, catalog ? &catalog->catalog : nullptr, op);
+    if (error) {
+      result.state = batch_item::rejected;
+      result.error = std::move(*error);
+    } else {
+      result.operation_id = op.operation_id;
+      operations.push_back(std::move(op));
+    }
+    results->push_back(std::move(result));
+  }
+  if (operations.empty()) {
+    respond(render_batch_response(*results, request.request_id, request.correlation_id));
+    return;
+  }
+
+  auto on_commit = [results, request_id = request.request_id, correlation_id = request.correlation_id,
+                    respond](storage::write_result&& result) {
+    if (result.state != storage::write_result::outcome::committed) {
+      const bool gone = result.state == storage::write_result::outcome::unavailable;
+      respond(make_error_response(
+          gone ? unavailable("the database is unavailable; retry later")
+               : api_error{error_code::internal_error, "the database refused the batch", ""},
+          request_id, correlation_id));
+      return;
+    }
+    std::size_t next = 0;
+    for (auto& item : *results) {
+      if (item.state == batch_item::rejected)
+        continue;
+      switch (result.rows.at(next++)) {
+      case storage::row_outcome::created:
+        item.state = batch_item::created;
+        break;
+      case storage::row_outcome::duplicate:
+        item.state = batch_item::duplicate;
+        break;
+      case storage::row_outcome::conflict:
+        item.state = batch_item::rejected;
+        item.error = {error_code::conflict,
+                      "operation_id " + item.operation_id + " is already stored with another payload",
+                      "operation_id"};
+        break;
+      }
+    }
+    respond(render_batch_response(*results, request_id, correlation_id));
+  };
+  if (!runtime_.submit(std::move(operations), std::move(on_commit)))
+    fail(request, respond, unavailable("the write queue is full; retry later"));
+}
+
+void api::get_models(const api_request& request, responder respond) {
+  const auto catalog = catalog_.get();
+  core::json_writer json;
+  json.begin_object();
+  json.key("success").boolean(true);
+  json.key("data").begin_object();
+  if (catalog) {
+    json.key("models").raw(catalog->catalog.to_json());
+    json.key("count").number(static_cast<std::int64_t>(catalog->catalog.entries().size()));
+    json.key("source").string(catalog->source);
+    json.key("loaded_at").string(core::format_rfc3339(catalog->loaded_at));
+  } else {
+    json.key("models").begin_array().end_array();
+    json.key("count").number(std::int64_t{0});
+    json.key("source").null();
+    json.key("loaded_at").null();
+  }
+  json.end_object();
+  json.end_object();
+  respond(ok(200, json.take()));
 }
 
 void api::get_operations(const api_request& request, const query_params& params, responder respond) {
@@ -216,7 +372,8 @@ void api::get_health(const api_request& request, responder respond) {
     const double uptime =
         static_cast<double>(core::now_micros() - info_.started_at) / core::micros_per_second;
     std::string data =
-        render_health(info_.name, info_.version, uptime, database_up, runtime_.queued_rows());
+        render_health(
+        info_.name, info_.version, uptime, database_up, runtime_.queued_rows(), runtime_.write_queue_capacity());
     if (database_up) {
       respond(ok(200, "{\"success\":true,\"data\":" + data + "}"));
       return;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "actors/runtime.hpp"
+#include "core/pricing.hpp"
 #include "core/time.hpp"
 #include "http/api_types.hpp"
 #include "http/decode.hpp"
@@ -19,13 +20,22 @@ struct service_info {
 /// runtime. Holds no per-request state; safe to call from several threads.
 class api {
 public:
-  api(actors::runtime& runtime, service_info info);
+  api(actors::runtime& runtime, const core::catalog_holder& catalog, service_info info);
 
   /// Answers request through respond, exactly once, possibly later and from another thread.
   void handle(api_request&& request, responder respond);
 
 private:
   void post_operation(const api_request& request, responder respond);
+  void post_batch(const api_request& request, responder respond);
+  void get_models(const api_request& request, responder respond);
+
+  /// Tenancy, id and price of a decoded operation; shared by the single and batch endpoints.
+  std::optional<api_error> prepare(
+      const api_request& request,
+      const std::optional<std::string>& body_tenant,
+      const core::price_catalog* catalog,
+      core::operation_record& op);
   void get_operations(const api_request& request, const query_params& params, responder respond);
   void get_metrics(
       const api_request& request,
@@ -35,6 +45,7 @@ private:
   void get_health(const api_request& request, responder respond);
 
   actors::runtime& runtime_;
+  const core::catalog_holder& catalog_;
   service_info info_;
 };
 

@@ -15,6 +15,8 @@ struct api_request {
   std::string content_type; ///< Empty when absent.
   std::string tenant_header;
   bool has_tenant_header = false;
+  std::string idempotency_key;
+  bool has_idempotency_key = false;
   std::string body;
   std::string request_id;
   std::string correlation_id;

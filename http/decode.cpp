@@ -145,7 +145,8 @@ std::optional<api_error> decode_operation(
     core::operation_record& out,
     std::optional<std::string>& body_tenant) {
   std::optional<std::string> operation_type, model, status, agent_id, operation_id, timestamp;
-  std::optional<std::int64_t> prompt_tokens, completion_tokens, total_tokens;
+  std::optional<std::int64_t> prompt_tokens, completion_tokens, total_tokens, cached_prompt_tokens,
+      reasoning_tokens;
   std::optional<double> latency_ms, cost_usd;
   const json::value* metadata = nullptr;
 
@@ -174,6 +175,10 @@ std::optional<api_error> decode_operation(
       error = read_tokens(value, "completion_tokens", completion_tokens);
     else if (key == "total_tokens")
       error = read_tokens(value, "total_tokens", total_tokens);
+    else if (key == "cached_prompt_tokens")
+      error = read_tokens(value, "cached_prompt_tokens", cached_prompt_tokens);
+    else if (key == "reasoning_tokens")
+      error = read_tokens(value, "reasoning_tokens", reasoning_tokens);
     else if (key == "latency_ms")
       error = read_number(value, "latency_ms", latency_ms);
     else if (key == "cost_usd")
@@ -218,16 +223,26 @@ std::optional<api_error> decode_operation(
   if (out.total_tokens < out.prompt_tokens + out.completion_tokens)
     return invalid(
         "total_tokens", "total_tokens must not be less than prompt_tokens + completion_tokens");
+  out.cached_prompt_tokens = cached_prompt_tokens.value_or(0);
+  if (out.cached_prompt_tokens > out.prompt_tokens)
+    return invalid(
+        "cached_prompt_tokens", "cached_prompt_tokens are part of prompt_tokens and cannot exceed them");
+  out.reasoning_tokens = reasoning_tokens.value_or(0);
+  if (out.reasoning_tokens > out.completion_tokens)
+    return invalid(
+        "reasoning_tokens", "reasoning_tokens are part of completion_tokens and cannot exceed them");
 
   const double latency = latency_ms.value_or(0.0);
   if (!std::isfinite(latency) || latency < 0.0 || latency > max_latency_ms)
     return invalid("latency_ms", "latency_ms must be a finite number from 0 to 86400000");
   out.latency_us = std::llround(latency * 1000.0);
 
+  // Without cost_usd the cost is left to the price catalog (see price_operation).
   auto cost = core::usd_to_nano(cost_usd.value_or(0.0));
   if (!cost)
     return invalid("cost_usd", "cost_usd must be a finite number from 0 to 1000000");
   out.cost_nusd = *cost;
+  out.cost_source = cost_usd ? core::cost_from_client : core::cost_unknown_model;
 
   out.timestamp_us = now;
   if (timestamp) {
@@ -252,7 +267,36 @@ std::optional<api_error> decode_operation(
       return invalid("metadata", "metadata must not contain the NUL character");
     out.metadata_json = std::move(text);
   }
+
+  // What the client sent, in canonical form: equal for a retry, different for another payload.
+  std::string canonical;
+  for (const std::string* part : {&out.operation_type, &out.model, &out.metadata_json}) {
+    canonical += *part;
+    canonical += '\x1f';
+  }
+  for (std::int64_t number :
+       {std::int64_t{out.status}, out.prompt_tokens, out.completion_tokens, out.total_tokens,
+        out.cached_prompt_tokens, out.reasoning_tokens, out.latency_us}) {
+    canonical += std::to_string(number);
+    canonical += '\x1f';
+  }
+  canonical += cost_usd ? std::to_string(out.cost_nusd) : "-";
+  canonical += '\x1f';
+  canonical += timestamp ? std::to_string(out.timestamp_us) : "-";
+  canonical += '\x1f';
+  canonical += out.agent_id ? *out.agent_id : "\x1e";
+  out.payload_hash = core::stable_hash(canonical);
   return std::nullopt;
+}
+
+void price_operation(core::operation_record& op, const core::price_catalog* catalog) {
+  if (op.cost_source == core::cost_from_client)
+    return;
+  std::optional<core::nano_usd> cost;
+  if (catalog != nullptr)
+    cost = catalog->price(op);
+  op.cost_nusd = cost.value_or(0);
+  op.cost_source = cost ? core::cost_from_catalog : core::cost_unknown_model;
 }
 
 std::optional<api_error> parse_target(std::string_view target, std::string& path, query_params& params) {

@@ -2,6 +2,7 @@
 
 #include "actors/aggregate.hpp"
 #include "core/operation.hpp"
+#include "core/pricing.hpp"
 #include "http/errors.hpp"
 #include "storage/operation_store.hpp"
 
@@ -33,6 +34,10 @@ std::optional<api_error> decode_operation(
     core::micros now,
     core::operation_record& out,
     std::optional<std::string>& body_tenant);
+
+/// Fills in the cost of an operation that came without cost_usd from the catalog (source
+/// "catalog"), or marks it "unknown_model" with cost 0. A client's cost is left alone.
+void price_operation(core::operation_record& op, const core::price_catalog* catalog);
 
 /// Whether text may be a tenant_id or operation_id: 1..128 of [A-Za-z0-9._:@/-].
 bool valid_id(std::string_view text);

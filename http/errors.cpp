@@ -13,6 +13,8 @@ int status_of(error_code code) {
     return 403;
   case error_code::not_found:
     return 404;
+  case error_code::conflict:
+    return 409;
   case error_code::method_not_allowed:
     return 405;
   case error_code::payload_too_large:
@@ -39,6 +41,8 @@ const char* name_of(error_code code) {
     return "forbidden";
   case error_code::not_found:
     return "not_found";
+  case error_code::conflict:
+    return "conflict";
   case error_code::method_not_allowed:
     return "method_not_allowed";
   case error_code::payload_too_large:
@@ -55,11 +59,8 @@ const char* name_of(error_code code) {
   return "internal_error";
 }
 
-api_response make_error_response(const api_error& error, const std::string& request_id, const std::string& correlation_id) {
-  core::json_writer json;
+void write_error_object(core::json_writer& json, const api_error& error) {
   json.begin_object();
-  json.key("success").boolean(false);
-  json.key("error").begin_object();
   json.key("code").string(name_of(error.code));
   json.key("message").string(error.message);
   if (error.field.empty())
@@ -67,6 +68,20 @@ api_response make_error_response(const api_error& error, const std::string& requ
   else
     json.key("field").string(error.field);
   json.end_object();
+}
+
+api_response make_error_response(
+    const api_error& error,
+    const std::string& request_id,
+    const std::string& correlation_id,
+    std::string_view data_json) {
+  core::json_writer json;
+  json.begin_object();
+  json.key("success").boolean(false);
+  json.key("error");
+  write_error_object(json, error);
+  if (!data_json.empty())
+    json.key("data").raw(data_json);
   json.key("correlation_id").string(correlation_id);
   json.key("request_id").string(request_id);
   json.end_object();

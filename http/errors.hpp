@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/json_writer.hpp"
 #include "http/api_types.hpp"
 
 #include <string>
@@ -12,6 +13,7 @@ enum class error_code {
   invalid_json,
   forbidden,
   not_found,
+  conflict,
   method_not_allowed,
   payload_too_large,
   unsupported_media_type,
@@ -33,7 +35,15 @@ int status_of(error_code code);
 const char* name_of(error_code code);
 
 /// The error envelope: {"success": false, "error": {"code", "message", "field"},
-/// "correlation_id", "request_id"}, with the status of the code.
-api_response make_error_response(const api_error& error, const std::string& request_id, const std::string& correlation_id);
+/// "correlation_id", "request_id"}, with the status of the code, and "data" when data_json
+/// (a JSON object) is given.
+api_response make_error_response(
+    const api_error& error,
+    const std::string& request_id,
+    const std::string& correlation_id,
+    std::string_view data_json = {});
+
+/// Writes {"code", "message", "field"} for error.
+void write_error_object(core::json_writer& json, const api_error& error);
 
 } // namespace llmops::http

@@ -22,8 +22,11 @@ void write_operation(json_writer& json, const core::operation_record& op) {
   json.key("prompt_tokens").number(op.prompt_tokens);
   json.key("completion_tokens").number(op.completion_tokens);
   json.key("total_tokens").number(op.total_tokens);
+  json.key("cached_prompt_tokens").number(op.cached_prompt_tokens);
+  json.key("reasoning_tokens").number(op.reasoning_tokens);
   json.key("latency_ms").decimal(op.latency_us, 3);
   json.key("cost_usd").decimal(op.cost_nusd, 9);
+  json.key("cost_source").string(core::cost_sources[op.cost_source]);
   json.key("status").string(core::operation_statuses[op.status]);
   json.key("timestamp").string(core::format_rfc3339(op.timestamp_us));
   json.key("metadata").raw(op.metadata_json);
@@ -81,6 +84,56 @@ std::string render_operations(const storage::operation_page& page, const storage
   return json.take();
 }
 
+api_response render_batch_response(
+    const std::vector<batch_item>& items,
+    const std::string& request_id,
+    const std::string& correlation_id) {
+  std::int64_t counts[4] = {0, 0, 0, 0};
+  json_writer data;
+  data.begin_object();
+  data.key("results").begin_array();
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const batch_item& item = items[i];
+    ++counts[item.state];
+    data.begin_object();
+    data.key("index").number(static_cast<std::int64_t>(i));
+    if (item.operation_id.empty())
+      data.key("operation_id").null();
+    else
+      data.key("operation_id").string(item.operation_id);
+    static constexpr const char* names[] = {"pending", "created", "duplicate", "rejected"};
+    data.key("status").string(names[item.state]);
+    if (item.state == batch_item::rejected) {
+      data.key("error");
+      write_error_object(data, item.error);
+    }
+    data.end_object();
+  }
+  data.end_array();
+  const std::int64_t accepted = counts[batch_item::created] + counts[batch_item::duplicate];
+  const std::int64_t rejected = counts[batch_item::rejected];
+  data.key("created").number(counts[batch_item::created]);
+  data.key("duplicates").number(counts[batch_item::duplicate]);
+  data.key("rejected").number(rejected);
+  data.key("accepted").number(accepted);
+  data.key("outcome").string(rejected == 0 ? "all" : accepted == 0 ? "none" : "some");
+  data.end_object();
+
+  if (accepted == 0)
+    return make_error_response(
+        {error_code::validation_error, "no operation of the batch was accepted; see data.results", "operations"},
+        request_id, correlation_id, data.text());
+  json_writer body;
+  body.begin_object();
+  body.key("success").boolean(true);
+  body.key("data").raw(data.text());
+  body.end_object();
+  api_response response;
+  response.status = rejected == 0 ? 201 : 207;
+  response.body = body.take();
+  return response;
+}
+
 std::string render_metrics(const actors::metrics_result& result) {
   const auto& all = result.summary.all;
   json_writer json;
@@ -91,7 +144,10 @@ std::string render_metrics(const actors::metrics_result& result) {
   json.key("total_tokens").number(all.total_tokens);
   json.key("total_prompt_tokens").number(all.prompt_tokens);
   json.key("total_completion_tokens").number(all.completion_tokens);
+  json.key("total_cached_prompt_tokens").number(all.cached_prompt_tokens);
+  json.key("total_reasoning_tokens").number(all.reasoning_tokens);
   json.key("total_cost_usd").decimal(all.cost_nusd, 9);
+  json.key("unpriced_operations").number(all.by_cost_source[core::cost_unknown_model]);
   json.key("average_latency_ms").number(ratio(all.latency_us, all.operations) / 1000.0);
   json.key("success_rate").number(ratio(all.by_status[0], all.operations));
 
@@ -118,6 +174,11 @@ std::string render_cost_analysis(const actors::metrics_result& result) {
   json.key("success").boolean(true);
   json.key("data").begin_object();
   json.key("total_cost_usd").decimal(summary.all.cost_nusd, 9);
+  json.key("unpriced_operations").number(summary.all.by_cost_source[core::cost_unknown_model]);
+  json.key("operations_by_cost_source").begin_object();
+  for (std::size_t i = 0; i < core::cost_sources.size(); ++i)
+    json.key(core::cost_sources[i]).number(summary.all.by_cost_source[i]);
+  json.end_object();
   auto cost = [&](const actors::slice& s) { json.decimal(s.cost_nusd, 9); };
   write_map(json, "cost_by_model", summary.by_model, cost);
   write_map(json, "cost_by_operation_type", summary.by_type, cost);
@@ -145,15 +206,21 @@ std::string render_health(
     const std::string& version,
     double uptime_seconds,
     bool database_up,
-    std::int64_t queued_rows) {
+    std::int64_t queued_rows,
+    std::int64_t queue_capacity) {
+  // Degraded: still taking writes, but the write queue is more than half full.
+  const bool backlog = queued_rows * 2 > queue_capacity;
   json_writer json;
   json.begin_object();
-  json.key("status").string(database_up ? "healthy" : "unhealthy");
+  json.key("status").string(!database_up ? "unhealthy" : backlog ? "degraded" : "healthy");
   json.key("service").string(service);
   json.key("version").string(version);
   json.key("uptime_seconds").number(uptime_seconds);
   json.key("database").string(database_up ? "up" : "down");
+  json.key("write_queue").begin_object();
   json.key("queued_rows").number(queued_rows);
+  json.key("capacity").number(queue_capacity);
+  json.end_object();
   json.end_object();
   return json.take();
 }

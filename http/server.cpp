@@ -123,6 +123,10 @@ private:
       request.has_tenant_header = true;
       request.tenant_header = std::string(it->value());
     }
+    if (auto it = message.find("Idempotency-Key"); it != message.end()) {
+      request.has_idempotency_key = true;
+      request.idempotency_key = std::string(it->value());
+    }
     request.body = std::move(message.body());
     request.request_id = request_id_;
     request.correlation_id = correlation_of(message["X-Correlation-ID"], request_id_);

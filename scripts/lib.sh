@@ -29,10 +29,11 @@ install_packages() {
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# build_tree DIR BUILD_TYPE: configures and builds the project into DIR.
+# build_tree DIR BUILD_TYPE [CMAKE_ARGS...]: configures and builds the project into DIR.
 build_tree() {
   local dir=$1 type=$2
-  cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE="$type" >/dev/null
+  shift 2
+  cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE="$type" "$@" >/dev/null
   cmake --build "$dir" -j 2
 }
 

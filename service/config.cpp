@@ -57,6 +57,8 @@ const key_spec keys[] = {
     {"shutdown_timeout_ms", "LLMOPS_SHUTDOWN_TIMEOUT_MS", &config::shutdown_timeout_ms, 0, 600000,
      "time allowed on SIGTERM to answer requests in flight"},
     {"log_level", "LLMOPS_LOG_LEVEL", &config::log_level, 0, 0, "debug, info, warning or error"},
+    {"pricing_file", "LLMOPS_PRICING_FILE", &config::pricing_file, 0, 0,
+     "price catalog for operations sent without cost_usd; reloaded on SIGHUP"},
 };
 
 std::string normalize(std::string name) {
@@ -77,6 +79,7 @@ const key_spec* find_key(const std::string& name) {
 bool assign(config& settings, const key_spec& key, const std::string& value, const std::string& source, std::string& error) {
   if (auto text = std::get_if<std::string config::*>(&key.target)) {
     settings.*(*text) = value;
+    settings.pricing_file_given = settings.pricing_file_given || *text == &config::pricing_file;
     return true;
   }
   if (auto flag = std::get_if<bool config::*>(&key.target)) {
@@ -254,7 +257,7 @@ std::string summarize(const config& settings) {
          " max_body_bytes=" + std::to_string(settings.max_body_bytes) +
          " max_header_bytes=" + std::to_string(settings.max_header_bytes) +
          " read_timeout_ms=" + std::to_string(settings.read_timeout_ms) +
-         " log_level=" + settings.log_level;
+         " log_level=" + settings.log_level + " pricing_file=" + settings.pricing_file;
 }
 
 } // namespace llmops::service

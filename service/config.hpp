@@ -29,6 +29,8 @@ struct config {
   std::int64_t query_timeout_ms = 5000;
   std::int64_t shutdown_timeout_ms = 10000;
   std::string log_level = "info";
+  std::string pricing_file = "conf/pricing.json";
+  bool pricing_file_given = false; ///< Set when pricing_file came from a file, env or flag.
 };
 
 /// Loads the configuration from file, environment and arguments. Returns nullopt with error

@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGINT);
   sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
 
@@ -40,8 +41,12 @@ int main(int argc, char** argv) {
     return 1;
   }
 
+  // SIGHUP reloads the price catalog; SIGINT and SIGTERM stop.
   int received = 0;
-  sigwait(&stop_signals, &received);
+  while (sigwait(&stop_signals, &received) == 0 && received == SIGHUP) {
+    if (!instance.reload_pricing(error))
+      log.warning("price catalog refused, keeping the one in force error=\"" + error + "\"");
+  }
   log.info(std::string("signal received signal=") + (received == SIGINT ? "SIGINT" : "SIGTERM"));
   instance.shutdown();
   return 0;

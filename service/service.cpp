@@ -8,6 +8,7 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 
+#include <filesystem>
 #include <thread>
 
 #ifndef LLMOPS_VERSION
@@ -47,6 +48,7 @@ struct service::impl {
   actors::runtime runtime;
   boost::asio::io_context io;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work;
+  core::catalog_holder catalog;
   std::unique_ptr<http::api> handler;
   std::unique_ptr<http::server> server;
   std::vector<std::thread> threads;
@@ -59,6 +61,16 @@ service::~service() { shutdown(); }
 
 bool service::start(std::string& error) {
   auto& d = *impl_;
+
+  // The price catalog: a missing default file only means no catalog; anything else must load.
+  if (!reload_pricing(error)) {
+    if (d.settings.pricing_file_given || std::filesystem::exists(d.settings.pricing_file))
+      return false;
+    log.warning(
+        "no price catalog file=" + d.settings.pricing_file +
+        " hint=\"operations without cost_usd are recorded as unknown_model\"");
+    error.clear();
+  }
   if (!d.runtime.start(error))
     return false;
 
@@ -66,7 +78,7 @@ bool service::start(std::string& error) {
   info.name = d.settings.service_name;
   info.version = LLMOPS_VERSION;
   info.started_at = core::now_micros();
-  d.handler = std::make_unique<http::api>(d.runtime, info);
+  d.handler = std::make_unique<http::api>(d.runtime, d.catalog, info);
 
   http::server_limits limits;
   limits.max_body_bytes = static_cast<std::size_t>(d.settings.max_body_bytes);
@@ -84,6 +96,22 @@ bool service::start(std::string& error) {
   log.info(
       "listening address=" + d.settings.bind_address + " port=" + std::to_string(d.server->port()) +
       " version=" + LLMOPS_VERSION);
+  return true;
+}
+
+bool service::reload_pricing(std::string& error) {
+  auto& d = *impl_;
+  auto catalog = core::price_catalog::load(d.settings.pricing_file, error);
+  if (!catalog)
+    return false;
+  auto loaded = std::make_shared<core::catalog_holder::loaded>();
+  loaded->catalog = std::move(*catalog);
+  loaded->source = d.settings.pricing_file;
+  loaded->loaded_at = core::now_micros();
+  log.info(
+      "price catalog loaded file=" + d.settings.pricing_file +
+      " models=" + std::to_string(loaded->catalog.entries().size()));
+  d.catalog.set(std::move(loaded));
   return true;
 }
 

@@ -21,6 +21,10 @@ public:
   /// The port it listens on (useful with service_port = 0).
   unsigned short port() const;
 
+  /// Loads the price catalog again from pricing_file. A bad file is refused (error set) and
+  /// the catalog in force stays. Thread-safe.
+  bool reload_pricing(std::string& error);
+
   /// Graceful stop: refuses new connections, commits everything pending, answers every
   /// request in flight (bounded by shutdown_timeout_ms), then stops all threads. Idempotent.
   void shutdown();

@@ -2,6 +2,7 @@
 
 #include "storage/sql.hpp"
 
+#include <map>
 #include <set>
 #include <string_view>
 #include <utility>
@@ -10,7 +11,7 @@ namespace llmops::storage {
 
 namespace {
 
-constexpr int column_count = 13;
+constexpr int column_count = 17;
 
 // Fills a record from a row laid out as sql::operation_columns (metadata optional).
 void decode_operation(const pg_result& result, int row, core::operation_record& op) {
@@ -29,8 +30,11 @@ void decode_operation(const pg_result& result, int row, core::operation_record& 
   op.total_tokens = result.int64(row, 9);
   op.latency_us = result.int64(row, 10);
   op.cost_nusd = result.int64(row, 11);
-  if (PQnfields(result.get()) > 12)
-    op.metadata_json = result.value(row, 12);
+  op.cached_prompt_tokens = result.int64(row, 12);
+  op.reasoning_tokens = result.int64(row, 13);
+  op.cost_source = static_cast<std::uint8_t>(core::cost_source_index(result.value(row, 14)).value_or(0));
+  if (PQnfields(result.get()) > 15)
+    op.metadata_json = result.value(row, 15);
 }
 
 // Appends the WHERE clause for filter and its parameters.
@@ -113,6 +117,10 @@ db_status insert_operations(
     append_array_element(arrays[10], std::to_string(op->latency_us));
     append_array_element(arrays[11], std::to_string(op->cost_nusd));
     append_array_element(arrays[12], op->metadata_json);
+    append_array_element(arrays[13], std::to_string(op->cached_prompt_tokens));
+    append_array_element(arrays[14], std::to_string(op->reasoning_tokens));
+    append_array_element(arrays[15], core::cost_sources[op->cost_source]);
+    append_array_element(arrays[16], std::to_string(op->payload_hash));
   }
   std::vector<pg_param> params;
   params.reserve(column_count);
@@ -189,6 +197,31 @@ scan_operations(pg_connection& conn, const std::function<void(core::operation_re
 } // namespace llmops::storage
 
 namespace llmops::storage {
+
+db_status find_payload_hashes(
+    pg_connection& conn,
+    const std::vector<const core::operation_record*>& rows,
+    std::vector<std::optional<std::int64_t>>& hashes) {
+  std::string tenants = "{";
+  std::string ids = "{";
+  for (const core::operation_record* op : rows) {
+    append_array_element(tenants, op->tenant_id);
+    append_array_element(ids, op->operation_id);
+  }
+  pg_result result;
+  std::vector<pg_param> params{tenants + "}", ids + "}"};
+  if (auto status = conn.exec_params(sql::payload_hashes, params, &result); !status.ok())
+    return status;
+
+  std::map<std::pair<std::string_view, std::string_view>, std::int64_t> found;
+  for (int row = 0; row < result.rows(); ++row)
+    found.emplace(std::make_pair(result.value(row, 0), result.value(row, 1)), result.int64(row, 2));
+  hashes.assign(rows.size(), std::nullopt);
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    if (auto it = found.find({rows[i]->tenant_id, rows[i]->operation_id}); it != found.end())
+      hashes[i] = it->second;
+  return {};
+}
 
 db_status find_inserted(
     pg_connection& conn,

@@ -52,6 +52,12 @@ scan_operations(pg_connection& conn, const std::function<void(core::operation_re
 
 namespace llmops::storage {
 
+/// Sets hashes[i] to the payload_hash stored under the key of rows[i], if any.
+db_status find_payload_hashes(
+    pg_connection& conn,
+    const std::vector<const core::operation_record*>& rows,
+    std::vector<std::optional<std::int64_t>>& hashes);
+
 /// Sets inserted[i] to whether rows[i] is stored with the given write_batch tag, that is,
 /// whether the insert that carried that tag committed it.
 db_status find_inserted(

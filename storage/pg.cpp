@@ -45,6 +45,9 @@ failure_kind classify_sqlstate(const char* sqlstate) {
   // 40001 serialization failure, 40P01 deadlock, 55P03 lock not available.
   if (code == "40001" || code == "40P01" || code == "55P03")
     return failure_kind::transient;
+  // 57014: cancelled, by the statement timeout here; the statement had no effect.
+  if (code == "57014")
+    return failure_kind::busy;
   return failure_kind::rejected;
 }
 

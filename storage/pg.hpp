@@ -15,6 +15,7 @@ enum class failure_kind {
   none,       ///< It worked.
   connection, ///< The connection is gone or unusable: reconnect, then retry later.
   transient,  ///< Serialization failure, deadlock, lock timeout: retry as is.
+  busy,       ///< Cancelled by the statement timeout: nothing happened; try again later.
   rejected,   ///< The server refused the statement or its data: retrying will not help.
 };
 

@@ -49,6 +49,13 @@ CREATE INDEX llmops_operations_tenant_agent_ts
 CREATE INDEX llmops_operations_tenant_status_ts
   ON llmops_operations (tenant_id, status, ts DESC, operation_id DESC);
 )sql",
+    R"sql(
+ALTER TABLE llmops_operations
+  ADD COLUMN cached_prompt_tokens bigint NOT NULL DEFAULT 0 CHECK (cached_prompt_tokens >= 0),
+  ADD COLUMN reasoning_tokens bigint NOT NULL DEFAULT 0 CHECK (reasoning_tokens >= 0),
+  ADD COLUMN cost_source text NOT NULL DEFAULT 'client',
+  ADD COLUMN payload_hash bigint NOT NULL DEFAULT 0;
+)sql",
 };
 
 /// Inserts a batch given as one array per column; returns the keys actually inserted, so that
@@ -56,10 +63,11 @@ CREATE INDEX llmops_operations_tenant_status_ts
 constexpr const char* insert_operations = R"sql(
 INSERT INTO llmops_operations (tenant_id, operation_id, ts, operation_type, model, status,
   agent_id, prompt_tokens, completion_tokens, total_tokens, latency_us, cost_nusd, metadata,
-  write_batch)
-SELECT *, $14::bigint FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[],
+  cached_prompt_tokens, reasoning_tokens, cost_source, payload_hash, write_batch)
+SELECT *, $18::bigint FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[],
   $5::text[], $6::text[], $7::text[], $8::bigint[], $9::bigint[], $10::bigint[],
-  $11::bigint[], $12::bigint[], $13::jsonb[])
+  $11::bigint[], $12::bigint[], $13::jsonb[], $14::bigint[], $15::bigint[], $16::text[],
+  $17::bigint[])
 ON CONFLICT (tenant_id, operation_id) DO NOTHING
 RETURNING tenant_id, operation_id)sql";
 
@@ -67,7 +75,7 @@ RETURNING tenant_id, operation_id)sql";
 constexpr const char* operation_columns = R"sql(
 SELECT tenant_id, operation_id, (extract(epoch FROM ts) * 1000000)::bigint, operation_type,
   model, status, agent_id, prompt_tokens, completion_tokens, total_tokens, latency_us,
-  cost_nusd, metadata::text
+  cost_nusd, cached_prompt_tokens, reasoning_tokens, cost_source, metadata::text
 FROM llmops_operations)sql";
 
 constexpr const char* count_operations = "SELECT count(*) FROM llmops_operations";
@@ -84,7 +92,7 @@ namespace llmops::storage::sql {
 constexpr const char* scan_operations = R"sql(
 SELECT tenant_id, operation_id, (extract(epoch FROM ts) * 1000000)::bigint, operation_type,
   model, status, agent_id, prompt_tokens, completion_tokens, total_tokens, latency_us,
-  cost_nusd
+  cost_nusd, cached_prompt_tokens, reasoning_tokens, cost_source
 FROM llmops_operations)sql";
 
 } // namespace llmops::storage::sql
@@ -99,5 +107,12 @@ FROM llmops_operations o
 JOIN unnest($1::text[], $2::text[]) AS k(tenant_id, operation_id)
   ON o.tenant_id = k.tenant_id AND o.operation_id = k.operation_id
 WHERE o.write_batch = $3::bigint)sql";
+
+/// The payload digests stored under the given keys: tells a retry from a conflicting reuse.
+constexpr const char* payload_hashes = R"sql(
+SELECT o.tenant_id, o.operation_id, o.payload_hash
+FROM llmops_operations o
+JOIN unnest($1::text[], $2::text[]) AS k(tenant_id, operation_id)
+  ON o.tenant_id = k.tenant_id AND o.operation_id = k.operation_id)sql";
 
 } // namespace llmops::storage::sql

@@ -186,6 +186,34 @@ db_status commit(writer_actor self, std::vector<core::operation_record>& rows, s
   }
 }
 
+// Tells retries from conflicting reuses of an id among the rows that were not inserted.
+std::vector<row_outcome> classify(writer_state& st, const std::vector<core::operation_record>& rows, const std::vector<bool>& created) {
+  std::vector<row_outcome> outcomes(rows.size(), row_outcome::created);
+  std::vector<const core::operation_record*> existing;
+  std::vector<std::size_t> positions;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (!created[i]) {
+      existing.push_back(&rows[i]);
+      positions.push_back(i);
+    }
+  }
+  if (existing.empty())
+    return outcomes;
+
+  std::vector<std::optional<std::int64_t>> hashes;
+  pg_connection* conn = st.db.conn.get();
+  if (conn == nullptr || !find_payload_hashes(*conn, existing, hashes).ok()) {
+    // The rows are safely not stored twice; only the kind of refusal is unknown.
+    log.warning("cannot compare payloads of repeated ids rows=" + std::to_string(existing.size()));
+    hashes.assign(existing.size(), std::nullopt);
+  }
+  for (std::size_t j = 0; j < existing.size(); ++j) {
+    const bool same = !hashes[j] || *hashes[j] == existing[j]->payload_hash;
+    outcomes[positions[j]] = same ? row_outcome::duplicate : row_outcome::conflict;
+  }
+  return outcomes;
+}
+
 // Commits everything pending and answers every job.
 void flush(writer_actor self) {
   auto& st = self->state;
@@ -205,6 +233,9 @@ void flush(writer_actor self) {
   std::vector<bool> created;
   const auto started = std::chrono::steady_clock::now();
   db_status status = commit(self, rows, created);
+  std::vector<row_outcome> outcomes;
+  if (status.ok())
+    outcomes = classify(st, rows, created);
 
   // Publish the inserted rows before answering: a client that reads after its 201 must find
   // its operation in the metrics.
@@ -221,7 +252,7 @@ void flush(writer_actor self) {
     const std::size_t count = job->operations.size();
     write_result result;
     if (status.ok()) {
-      result.created.assign(created.begin() + offset, created.begin() + offset + count);
+      result.rows.assign(outcomes.begin() + offset, outcomes.begin() + offset + count);
     } else {
       result.state = status.kind() == failure_kind::rejected ? write_result::outcome::failed
                                                              : write_result::outcome::unavailable;

@@ -14,17 +14,24 @@
 
 namespace llmops::storage {
 
+/// What became of one operation of a committed write job.
+enum class row_outcome {
+  created,   ///< Stored by this job.
+  duplicate, ///< Already stored under the same key with the same payload: a retry.
+  conflict,  ///< Already stored under the same key with another payload: not stored.
+};
+
 /// What became of a write job.
 struct write_result {
   enum class outcome {
-    committed,   ///< The transaction committed; created tells new rows from duplicates.
-    unavailable, ///< Not stored: the database is unreachable. The client may retry.
+    committed,   ///< The transaction committed; rows tells what became of each operation.
+    unavailable, ///< Not stored: the database is unreachable or busy. The client may retry.
     failed,      ///< Not stored: the database refused the rows.
   };
 
   outcome state = outcome::committed;
-  std::string message;       ///< Why, when not committed.
-  std::vector<bool> created; ///< Per operation: true if new, false if already stored.
+  std::string message;           ///< Why, when not committed.
+  std::vector<row_outcome> rows; ///< Per operation, in order, when committed.
 };
 
 /// Operations waiting for one commit, and whom to tell.
