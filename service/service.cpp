@@ -61,6 +61,7 @@ service::~service() { shutdown(); }
 
 bool service::start(std::string& error) {
   auto& d = *impl_;
+  core::set_log_level(core::parse_log_level(d.settings.log_level).value_or(core::log_level::info));
 
   // The price catalog: a missing default file only means no catalog; anything else must load.
   if (!reload_pricing(error)) {

@@ -35,6 +35,24 @@ void log_notice(void*, const char* message) {
   log.debug("server notice text=\"" + text + "\"");
 }
 
+// libpq messages span lines ("...\n\tThis probably means..."); logs want one line each.
+std::string one_line(std::string text) {
+  std::string out;
+  bool space = false;
+  for (char c : text) {
+    const bool blank = c == '\n' || c == '\t' || c == '\r' || c == ' ';
+    if (blank) {
+      space = !out.empty();
+      continue;
+    }
+    if (space)
+      out.push_back(' ');
+    space = false;
+    out.push_back(c == '"' ? '\'' : c);
+  }
+  return out;
+}
+
 failure_kind classify_sqlstate(const char* sqlstate) {
   if (sqlstate == nullptr || std::strlen(sqlstate) != 5)
     return failure_kind::connection;
@@ -77,9 +95,7 @@ std::unique_ptr<pg_connection> pg_connection::open(const std::string& conninfo, 
   std::unique_ptr<pg_connection> connection(new pg_connection(conn));
   PQsetNoticeProcessor(conn, log_notice, nullptr);
   if (PQstatus(conn) != CONNECTION_OK) {
-    error = PQerrorMessage(conn);
-    while (!error.empty() && error.back() == '\n')
-      error.pop_back();
+    error = one_line(PQerrorMessage(conn));
     return nullptr;
   }
   if (auto status = connection->exec(statement_timeout_sql); !status.ok()) {
@@ -96,9 +112,7 @@ db_status pg_connection::check(const pg_result& result) {
   if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
     return {};
 
-  std::string message = result.get() ? PQresultErrorMessage(result.get()) : PQerrorMessage(conn_);
-  while (!message.empty() && message.back() == '\n')
-    message.pop_back();
+  std::string message = one_line(result.get() ? PQresultErrorMessage(result.get()) : PQerrorMessage(conn_));
   if (PQstatus(conn_) != CONNECTION_OK)
     return {failure_kind::connection, message};
   const char* sqlstate = result.get() ? PQresultErrorField(result.get(), PG_DIAG_SQLSTATE) : nullptr;

@@ -179,3 +179,36 @@ BOOST_AUTO_TEST_CASE(tenant_header_scopes_and_forbids_others) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(payload_digest)
+
+BOOST_AUTO_TEST_CASE(a_retry_has_the_same_digest_and_a_change_another) {
+  auto digest = [](const std::string& body, core::micros at) {
+    boost::json::object object;
+    BOOST_REQUIRE(!parse_json_object(body, object));
+    core::operation_record op;
+    std::optional<std::string> tenant;
+    BOOST_REQUIRE(!decode_operation(object, at, op, tenant));
+    return op.payload_hash;
+  };
+  const std::string body = R"({"operation_type":"chat","model":"m","prompt_tokens":5,"operation_id":"x"})";
+  // Sent again later without a timestamp: still the same operation.
+  BOOST_REQUIRE_EQUAL(digest(body, now), digest(body, now + 5 * core::micros_per_second));
+  BOOST_REQUIRE_EQUAL(
+      digest(body, now),
+      digest(R"({"operation_id":"x","prompt_tokens":5,"model":"m","operation_type":"chat","status":"success"})", now));
+  BOOST_REQUIRE_NE(digest(body, now), digest(R"({"operation_type":"chat","model":"m","prompt_tokens":6})", now));
+  BOOST_REQUIRE_NE(digest(body, now), digest(R"({"operation_type":"chat","model":"m","prompt_tokens":5,"cost_usd":0})", now));
+}
+
+BOOST_AUTO_TEST_CASE(cached_and_reasoning_tokens_are_bounded_by_their_wholes) {
+  std::string cases[][2] = {
+      {R"({"operation_type":"c","model":"m","prompt_tokens":5,"cached_prompt_tokens":6})", "cached_prompt_tokens"},
+      {R"({"operation_type":"c","model":"m","completion_tokens":5,"reasoning_tokens":6})", "reasoning_tokens"},
+      {R"({"operation_type":"c","model":"m","prompt_tokens":5,"cached_prompt_tokens":5,"completion_tokens":3,"reasoning_tokens":3})", ""},
+  };
+  for (const auto& [body, field] : cases)
+    BOOST_CHECK_MESSAGE(field_of_error(body) == field, body);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -19,7 +19,7 @@ const std::int64_t base_s = core::parse_rfc3339("2024-03-30T00:00:00Z").value() 
 const std::int64_t span_s = 3 * 86400 + 7200;
 
 const char* const tenants[] = {"acme", "globex", "initech", "umbrella", "hooli", "stark"};
-const char* const models[] = {"gpt-4o", "gpt-4o-mini", "claude-3-5-sonnet", "gemini-1.5-pro", "mistral-large"};
+const char* const models[] = {"gpt-4o", "gpt-4o-mini", "claude-3-5-sonnet", "gemini-1.5-pro", "in-house-7b"};
 const char* const types[] = {"chat", "completion", "embedding", "tool_call"};
 
 struct posted {
@@ -32,18 +32,24 @@ std::vector<posted> random_operations(std::size_t count, std::mt19937_64& random
   for (std::size_t i = 0; i < count; ++i) {
     const std::int64_t at_us = (base_s + static_cast<std::int64_t>(random() % span_s)) * core::micros_per_second +
                                static_cast<std::int64_t>(random() % 1'000'000);
+    const auto prompt = static_cast<std::int64_t>(random() % 8000);
+    const auto completion = static_cast<std::int64_t>(random() % 3000);
     json::object body{
         {"operation_type", types[random() % 4]},
         {"model", models[random() % 5]},
-        {"prompt_tokens", static_cast<std::int64_t>(random() % 8000)},
-        {"completion_tokens", static_cast<std::int64_t>(random() % 3000)},
+        {"prompt_tokens", prompt},
+        {"completion_tokens", completion},
+        {"cached_prompt_tokens", prompt == 0 ? 0 : static_cast<std::int64_t>(random() % prompt)},
+        {"reasoning_tokens", completion == 0 ? 0 : static_cast<std::int64_t>(random() % completion)},
         {"latency_ms", static_cast<double>(random() % 30'000'000) / 1000.0},
-        {"cost_usd", std::stod(core::format_usd(static_cast<std::int64_t>(random() % 90'000'000)))},
         {"status", core::operation_statuses[random() % core::status_count]},
         {"timestamp", core::format_rfc3339(at_us)},
         {"operation_id", "op-" + std::to_string(i)}};
     if (random() % 3 == 0)
       body["agent_id"] = "agent-" + std::to_string(random() % 4);
+    // A third leave the cost to the price catalog.
+    if (random() % 3 != 0)
+      body["cost_usd"] = std::stod(core::format_usd(static_cast<std::int64_t>(random() % 90'000'000)));
     ops.push_back({tenants[random() % 6], json::serialize(body)});
   }
   return ops;
@@ -80,7 +86,8 @@ void require_ratio(double got, double expected) {
 }
 
 struct sql_totals {
-  std::int64_t operations, total_tokens, prompt_tokens, completion_tokens, cost_nusd, latency_us, successes;
+  std::int64_t operations, total_tokens, prompt_tokens, completion_tokens, cost_nusd, latency_us, successes,
+      cached_prompt_tokens, reasoning_tokens;
 };
 
 class sql_oracle {
@@ -97,11 +104,12 @@ public:
     auto result = run(
         "SELECT count(*), coalesce(sum(total_tokens), 0), coalesce(sum(prompt_tokens), 0),"
         " coalesce(sum(completion_tokens), 0), coalesce(sum(cost_nusd), 0), coalesce(sum(latency_us), 0),"
-        " count(*) FILTER (WHERE status = 'success') FROM llmops_operations" +
+        " count(*) FILTER (WHERE status = 'success'), coalesce(sum(cached_prompt_tokens), 0),"
+        " coalesce(sum(reasoning_tokens), 0) FROM llmops_operations" +
             where,
         p);
-    return {result.int64(0, 0), result.int64(0, 1), result.int64(0, 2), result.int64(0, 3),
-            result.int64(0, 4), result.int64(0, 5), result.int64(0, 6)};
+    return {result.int64(0, 0), result.int64(0, 1), result.int64(0, 2), result.int64(0, 3), result.int64(0, 4),
+            result.int64(0, 5), result.int64(0, 6), result.int64(0, 7), result.int64(0, 8)};
   }
 
   // key -> (operations, cost_nusd, total_tokens) grouped by column.
@@ -144,16 +152,19 @@ private:
   pg_schema& db_;
 };
 
+// Checks a map of the answer against SQL's groups: its keys always, and its values as counts,
+// costs or tokens as asked.
 void require_groups(
-    const json::object& counts,
+    const json::object& keys,
+    bool keys_hold_counts,
     const json::object* costs,
     const json::object* tokens,
     const std::map<std::string, std::array<std::int64_t, 3>>& expected) {
-  BOOST_REQUIRE_EQUAL(counts.size(), expected.size());
+  BOOST_REQUIRE_EQUAL(keys.size(), expected.size());
   for (const auto& [key, figures] : expected) {
-    BOOST_REQUIRE_MESSAGE(counts.contains(key), key);
-    if (counts.at(key).is_int64())
-      BOOST_REQUIRE_EQUAL(counts.at(key).as_int64(), figures[0]);
+    BOOST_REQUIRE_MESSAGE(keys.contains(key), key);
+    if (keys_hold_counts)
+      BOOST_REQUIRE_EQUAL(keys.at(key).as_int64(), figures[0]);
     if (costs != nullptr)
       BOOST_REQUIRE_EQUAL(costs->at(key).to_number<double>(), money(figures[1]));
     if (tokens != nullptr)
@@ -195,15 +206,29 @@ void check_range(service_fixture& f, sql_oracle& oracle, const std::optional<std
     require_ratio(metrics.at("average_latency_ms").to_number<double>(), average);
     const double success = sql.operations == 0 ? 0.0 : static_cast<double>(sql.successes) / static_cast<double>(sql.operations);
     require_ratio(metrics.at("success_rate").to_number<double>(), success);
+    BOOST_REQUIRE_EQUAL(metrics.at("total_cached_prompt_tokens").as_int64(), sql.cached_prompt_tokens);
+    BOOST_REQUIRE_EQUAL(metrics.at("total_reasoning_tokens").as_int64(), sql.reasoning_tokens);
+
+    // Where costs came from, and how many had no price.
+    auto by_source = oracle.grouped("cost_source", p);
+    for (const auto source : core::cost_sources) {
+      const std::int64_t expected = by_source.count(std::string(source)) ? by_source[std::string(source)][0] : 0;
+      BOOST_REQUIRE_EQUAL(cost.at("operations_by_cost_source").at(source).as_int64(), expected);
+    }
+    const std::int64_t unpriced = by_source.count("unknown_model") ? by_source["unknown_model"][0] : 0;
+    BOOST_REQUIRE_EQUAL(metrics.at("unpriced_operations").as_int64(), unpriced);
+    BOOST_REQUIRE_EQUAL(cost.at("unpriced_operations").as_int64(), unpriced);
 
     auto by_model = oracle.grouped("model", p);
-    require_groups(metrics.at("operations_by_model").as_object(), &metrics.at("cost_by_model").as_object(),
+    require_groups(metrics.at("operations_by_model").as_object(), true, &metrics.at("cost_by_model").as_object(),
                    &metrics.at("tokens_by_model").as_object(), by_model);
-    require_groups(cost.at("cost_by_model").as_object(), &cost.at("cost_by_model").as_object(), nullptr, by_model);
+    require_groups(cost.at("cost_by_model").as_object(), false, &cost.at("cost_by_model").as_object(), nullptr, by_model);
     auto by_type = oracle.grouped("operation_type", p);
-    require_groups(metrics.at("operations_by_type").as_object(), nullptr, nullptr, by_type);
-    require_groups(cost.at("cost_by_operation_type").as_object(), &cost.at("cost_by_operation_type").as_object(), nullptr, by_type);
-    require_groups(cost.at("cost_by_tenant").as_object(), &cost.at("cost_by_tenant").as_object(), nullptr,
+    require_groups(metrics.at("operations_by_type").as_object(), true, nullptr, nullptr, by_type);
+    require_groups(
+        cost.at("cost_by_operation_type").as_object(), false, &cost.at("cost_by_operation_type").as_object(), nullptr,
+        by_type);
+    require_groups(cost.at("cost_by_tenant").as_object(), false, &cost.at("cost_by_tenant").as_object(), nullptr,
                    oracle.grouped("tenant_id", p));
 
     // Every non-empty trend bucket equals PostgreSQL's date_trunc bucket.
@@ -254,7 +279,10 @@ void check_many_ranges(service_fixture& f, std::mt19937_64& random, int rounds) 
 BOOST_AUTO_TEST_SUITE(differential)
 
 BOOST_AUTO_TEST_CASE(metrics_and_cost_analysis_equal_sql_over_the_table) {
-  service_fixture f;
+  service_fixture f([](service::config& settings) {
+    settings.pricing_file = LLMOPS_SOURCE_DIR "/conf/pricing.json";
+    settings.pricing_file_given = true;
+  });
   std::mt19937_64 random(20241203);
   auto ops = random_operations(3000, random);
   post_all(f.port, ops);

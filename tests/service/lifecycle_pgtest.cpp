@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <fstream>
 #include <cstdio>
 #include <mutex>
 #include <set>
@@ -40,7 +41,7 @@ struct service_process {
   FILE* log = nullptr;
   unsigned short port = 0;
 
-  explicit service_process(const std::string& conninfo) {
+  explicit service_process(const std::string& conninfo, const std::string& pricing_file = "") {
     int fds[2];
     BOOST_REQUIRE(pipe(fds) == 0);
     pid = fork();
@@ -52,6 +53,8 @@ struct service_process {
       setenv("DATABASE_URL", conninfo.c_str(), 1);
       setenv("SERVICE_PORT", "0", 1);
       setenv("LLMOPS_BIND_ADDRESS", "127.0.0.1", 1);
+      if (!pricing_file.empty())
+        setenv("LLMOPS_PRICING_FILE", pricing_file.c_str(), 1);
       execl(LLMOPS_SERVICE_BINARY, LLMOPS_SERVICE_BINARY, static_cast<char*>(nullptr));
       _exit(127);
     }
@@ -201,6 +204,37 @@ BOOST_AUTO_TEST_CASE(sigkill_loses_nothing_acknowledged) {
   auto metrics = http_request(again.port, "GET", "/api/v1/llmops/metrics").json().at("data");
   BOOST_REQUIRE_EQUAL(metrics.at("total_operations").as_int64(), 200);
   BOOST_REQUIRE_EQUAL(metrics.at("total_cost_usd").to_number<double>(), 100.0);
+}
+
+BOOST_AUTO_TEST_CASE(sighup_reloads_the_price_catalog_and_refuses_a_bad_one) {
+  pg_schema db;
+  const std::string path = "/tmp/llmops_pricing_" + core::make_request_id() + ".json";
+  auto write = [&](const std::string& text) { std::ofstream(path) << text; };
+  write(R"({"models":[{"model":"a","prices":[{"effective_from":"2024-01-01","input":1,"output":2}]},)"
+        R"({"model":"b","prices":[{"effective_from":"2024-01-01","input":1,"output":2}]}]})");
+  service_process process(db.conninfo(), path);
+  auto count = [&] {
+    return http_request(process.port, "GET", "/api/v1/llmops/models").json().at("data").at("count").as_int64();
+  };
+  BOOST_REQUIRE_EQUAL(count(), 2);
+
+  write(R"({"models":[{"model":"c","prices":[{"effective_from":"2024-01-01","input":3,"output":4}]}]})");
+  BOOST_REQUIRE_EQUAL(kill(process.pid, SIGHUP), 0);
+  BOOST_REQUIRE(eventually([&] { return count() == 1; }));
+  auto priced = http_request(
+      process.port, "POST", ops_path,
+      R"({"operation_type":"chat","model":"c","prompt_tokens":1000000,"timestamp":"2025-01-01T00:00:00Z"})");
+  BOOST_REQUIRE_EQUAL(priced.status, 201);
+  BOOST_REQUIRE_EQUAL(db.scalar("SELECT cost_nusd FROM llmops_operations"), 3'000'000'000);
+
+  // A broken file is refused; the catalog in force stays and the service goes on.
+  write("{ this is not a catalog");
+  BOOST_REQUIRE_EQUAL(kill(process.pid, SIGHUP), 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  BOOST_REQUIRE_EQUAL(count(), 1);
+  BOOST_REQUIRE_EQUAL(kill(process.pid, SIGTERM), 0);
+  BOOST_REQUIRE_EQUAL(process.wait_exit(), 0);
+  std::remove(path.c_str());
 }
 
 BOOST_AUTO_TEST_CASE(bad_configuration_stops_the_service_naming_the_key) {

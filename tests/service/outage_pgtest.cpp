@@ -1,0 +1,100 @@
+// PostgreSQL crashing and coming back under a stream of writes.
+
+#include "support/pg_cluster.hpp"
+#include "support/service_fixture.hpp"
+
+#include <boost/json.hpp>
+
+#include <atomic>
+#include <mutex>
+#include <set>
+#include <thread>
+
+using namespace llmops;
+using namespace llmops::test;
+
+BOOST_AUTO_TEST_SUITE(database_restarts)
+
+BOOST_AUTO_TEST_CASE(a_crash_under_writes_loses_no_acknowledged_row_and_stores_none_twice) {
+  pg_cluster cluster;
+  service::config settings = test_config(cluster.conninfo());
+  settings.log_level = "error";
+  service::service instance(settings);
+  std::string error;
+  BOOST_REQUIRE_MESSAGE(instance.start(error), error);
+  const unsigned short port = instance.port();
+
+  // Each client sends ids in order and retries an id until it is acknowledged (201, or 200
+  // when an earlier try committed after all), as a careful SDK would.
+  std::atomic<bool> stop{false};
+  std::atomic<int> unavailable{0};
+  std::mutex mutex;
+  std::set<std::string> acknowledged;
+  std::vector<std::thread> clients;
+  for (int c = 0; c < 4; ++c)
+    clients.emplace_back([&, c] {
+      for (int i = 0; !stop; ++i) {
+        const std::string id = "w" + std::to_string(c) + "-" + std::to_string(i);
+        const std::string body =
+            R"({"operation_type":"chat","model":"m","prompt_tokens":2,"cost_usd":0.001,"operation_id":")" + id + "\"}";
+        for (;;) {
+          int status = 0;
+          try {
+            status = http_request(port, "POST", "/api/v1/llmops/operations", body).status;
+          } catch (const std::exception&) {
+          }
+          if (status == 201 || status == 200) {
+            std::lock_guard lock(mutex);
+            acknowledged.insert(id);
+            break;
+          }
+          ++unavailable;
+          std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+      }
+    });
+
+  // Crash the database twice while the writes go on.
+  auto wait_for = [&](std::size_t count) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (std::chrono::steady_clock::now() < deadline) {
+      {
+        std::lock_guard lock(mutex);
+        if (acknowledged.size() >= count)
+          return true;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return false;
+  };
+  for (std::size_t round = 1; round <= 2; ++round) {
+    BOOST_REQUIRE(wait_for(round * 300));
+    cluster.stop("immediate");
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    cluster.start();
+  }
+  BOOST_REQUIRE(wait_for(900));
+  stop = true;
+  for (auto& client : clients)
+    client.join();
+
+  // Every acknowledged id is stored exactly once, and the metrics equal the table.
+  std::string conn_error;
+  auto conn = storage::pg_connection::open(cluster.conninfo(), conn_error);
+  BOOST_REQUIRE_MESSAGE(conn, conn_error);
+  storage::pg_result rows;
+  BOOST_REQUIRE(conn->exec("SELECT operation_id FROM llmops_operations", &rows).ok());
+  std::set<std::string> stored;
+  for (int row = 0; row < rows.rows(); ++row)
+    stored.emplace(rows.value(row, 0));
+  BOOST_TEST_MESSAGE(
+      "acknowledged " << acknowledged.size() << ", stored " << stored.size() << ", 503 answers " << unavailable.load());
+  BOOST_REQUIRE_GT(unavailable.load(), 0);
+  BOOST_REQUIRE_EQUAL(static_cast<std::size_t>(rows.rows()), stored.size());
+  BOOST_REQUIRE(acknowledged == stored);
+  auto metrics = http_request(port, "GET", "/api/v1/llmops/metrics").json().at("data");
+  BOOST_REQUIRE_EQUAL(metrics.at("total_operations").as_int64(), static_cast<std::int64_t>(stored.size()));
+  instance.shutdown();
+}
+
+BOOST_AUTO_TEST_SUITE_END()
