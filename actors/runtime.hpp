@@ -18,7 +18,7 @@ struct runtime_config {
   std::size_t flush_rows = 1000;
   std::chrono::milliseconds flush_interval{0};
   std::int64_t write_queue_rows = 20000; ///< Rows accepted but not yet committed, at most.
-  std::size_t reader_connections = 2;
+  std::size_t reader_connections = 4;
   std::int64_t read_queue_jobs = 256; ///< Reads waiting for a connection, at most.
   std::chrono::milliseconds query_timeout{5000};
 };

@@ -21,7 +21,7 @@ struct config {
   std::int64_t flush_rows = 1000;
   std::int64_t flush_interval_ms = 0;
   std::int64_t write_queue_rows = 20000;
-  std::int64_t reader_connections = 2;
+  std::int64_t reader_connections = 4;
   std::int64_t read_queue_jobs = 256;
   std::int64_t max_body_bytes = 1 << 20;
   std::int64_t max_header_bytes = 8 << 10;
