@@ -46,17 +46,26 @@ caf::actor& aggregator_of(registry_actor self, const std::string& tenant_id) {
 
 void apply(registry_actor self, const storage::committed_rows& rows) {
   auto& st = self->state;
-  std::unordered_map<std::string_view, std::vector<core::operation_record>> by_tenant;
+  bool one_tenant = true;
   for (const auto& op : *rows) {
-    by_tenant[op.tenant_id].push_back(op);
+    one_tenant = one_tenant && op.tenant_id == rows->front().tenant_id;
     const std::int64_t second = core::floor_div(op.timestamp_us, core::micros_per_second);
     st.span = st.span ? std::make_pair(std::min(st.span->first, second), std::max(st.span->second, second))
                       : std::make_pair(second, second);
   }
+  if (one_tenant) {
+    self->send(aggregator_of(self, rows->front().tenant_id), apply_atom::value, rows);
+    return;
+  }
+
+  // Split by tenant, moving the rows: this message has no other reader.
+  std::unordered_map<std::string, std::vector<core::operation_record>> by_tenant;
+  for (auto& op : *rows)
+    by_tenant[op.tenant_id].push_back(std::move(op));
   for (auto& [tenant_id, tenant_rows] : by_tenant)
     self->send(
-        aggregator_of(self, std::string(tenant_id)), apply_atom::value,
-        std::make_shared<const std::vector<core::operation_record>>(std::move(tenant_rows)));
+        aggregator_of(self, tenant_id), apply_atom::value,
+        std::make_shared<std::vector<core::operation_record>>(std::move(tenant_rows)));
 }
 
 void answer_operator(registry_actor self, const metrics_job_ptr& job) {

@@ -114,16 +114,15 @@ std::optional<api_error> check_names(const query_params& params, const std::set<
 
 } // namespace
 
-std::optional<api_error> parse_json_object(std::string_view text, json::object& out) {
+std::optional<api_error> parse_json_object(std::string_view text, json::value& out, json::storage_ptr storage) {
   json::parse_options options;
   options.max_depth = 32;
   std::error_code error;
-  json::value value = json::parse(text, error, {}, options);
+  out = json::parse(text, error, std::move(storage), options);
   if (error)
     return api_error{error_code::invalid_json, "request body is not valid JSON: " + error.message(), "body"};
-  if (!value.is_object())
+  if (!out.is_object())
     return api_error{error_code::validation_error, "request body must be a JSON object", "body"};
-  out = std::move(value.get_object());
   return std::nullopt;
 }
 

@@ -7,6 +7,7 @@
 #include "storage/operation_store.hpp"
 
 #include <boost/json/fwd.hpp>
+#include <boost/json/storage_ptr.hpp>
 
 #include <optional>
 #include <string>
@@ -24,8 +25,10 @@ constexpr std::int64_t max_tokens = 1'000'000'000; ///< any token count of one o
 constexpr double max_latency_ms = 86'400'000.0;    ///< one day
 constexpr core::micros max_clock_skew = 24LL * 3600 * core::micros_per_second;
 
-/// Parses text as a JSON object (depth at most 32). Errors are invalid_json.
-std::optional<api_error> parse_json_object(std::string_view text, boost::json::object& out);
+/// Parses text as a JSON object (depth at most 32) into out, allocating from storage.
+/// Errors are invalid_json, or validation_error when the document is not an object.
+std::optional<api_error>
+parse_json_object(std::string_view text, boost::json::value& out, boost::json::storage_ptr storage = {});
 
 /// Decodes one operation of POST /operations into out (tenant_id and operation_id left empty
 /// when the body has none). Unknown fields are refused. now is the default timestamp.

@@ -94,10 +94,13 @@ std::vector<const core::operation_record*> pointers_to(const std::vector<core::o
 }
 
 void publish(writer_actor self, std::vector<core::operation_record>&& rows) {
-  if (!rows.empty())
-    self->send(
-        self->state.sink, apply_atom::value,
-        std::make_shared<const std::vector<core::operation_record>>(std::move(rows)));
+  if (rows.empty())
+    return;
+  for (auto& row : rows)
+    row.metadata_json = std::string();
+  self->send(
+      self->state.sink, apply_atom::value,
+      std::make_shared<std::vector<core::operation_record>>(std::move(rows)));
 }
 
 void remember_in_doubt(writer_state& st, std::int64_t write_batch, std::vector<core::operation_record> rows) {

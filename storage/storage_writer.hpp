@@ -44,8 +44,9 @@ struct write_job {
 
 using write_job_ptr = std::shared_ptr<write_job>;
 
-/// Rows that were inserted by a committed transaction, in commit order.
-using committed_rows = std::shared_ptr<const std::vector<core::operation_record>>;
+/// Rows that were inserted by a committed transaction, in commit order, without metadata
+/// (the aggregates do not use it). Each message has one receiver, which may move rows out.
+using committed_rows = std::shared_ptr<std::vector<core::operation_record>>;
 
 struct writer_config {
   std::string conninfo;
