@@ -13,15 +13,22 @@ constexpr std::int64_t day_s = core::seconds_per_day;
 // 1970-01-01 was a Thursday: day d is a Monday when (d + 3) % 7 == 0.
 constexpr std::int64_t epoch_weekday_offset = 3;
 
-std::int64_t floor_to(std::int64_t t, std::int64_t width) { return core::floor_div(t, width) * width; }
+std::int64_t floor_to(std::int64_t t, std::int64_t width) {
+  return core::floor_div(t, width) * width;
+}
 
-std::int64_t ceil_to(std::int64_t t, std::int64_t width) { return -floor_to(-t, width); }
+std::int64_t ceil_to(std::int64_t t, std::int64_t width) {
+  return -floor_to(-t, width);
+}
 
 // Adds slice into the sorted (id, slice) vector.
 template <class Value>
-void add_keyed(std::vector<std::pair<std::uint32_t, slice>>& keyed, std::uint32_t id, const Value& value) {
-  auto it = std::lower_bound(
-      keyed.begin(), keyed.end(), id, [](const auto& entry, std::uint32_t key) { return entry.first < key; });
+void add_keyed(
+    std::vector<std::pair<std::uint32_t, slice>>& keyed, std::uint32_t id, const Value& value) {
+  auto it =
+      std::lower_bound(keyed.begin(), keyed.end(), id, [](const auto& entry, std::uint32_t key) {
+        return entry.first < key;
+      });
   if (it == keyed.end() || it->first != id)
     it = keyed.insert(it, {id, slice{}});
   it->second.add(value);
@@ -66,8 +73,9 @@ void totals::add(const totals& other) {
 }
 
 std::optional<granularity> parse_granularity(std::string_view name) {
-  for (auto step : {granularity::minute, granularity::hour, granularity::day, granularity::week,
-                    granularity::month})
+  for (auto step :
+       {granularity::minute, granularity::hour, granularity::day, granularity::week,
+        granularity::month})
     if (granularity_name(step) == name)
       return step;
   return std::nullopt;
@@ -129,13 +137,14 @@ std::int64_t bucket_next(std::int64_t t, granularity step) {
   return start + day_s;
 }
 
-std::optional<resolved_range>
-resolve_range(const metrics_range& asked, const time_span& stored, std::int64_t now_s, std::string& error) {
+std::optional<resolved_range> resolve_range(
+    const metrics_range& asked, const time_span& stored, std::int64_t now_s, std::string& error) {
   resolved_range range;
 
   // Open ends follow the stored data, so that "everything" means everything.
   range.end_s = asked.end_s.value_or(std::max(now_s + 1, stored ? stored->second + 1 : now_s + 1));
-  range.start_s = asked.start_s.value_or(stored ? std::min(stored->first, range.end_s) : range.end_s);
+  range.start_s =
+      asked.start_s.value_or(stored ? std::min(stored->first, range.end_s) : range.end_s);
   range.end_s = std::max(range.end_s, range.start_s);
 
   // A granularity that keeps the trend readable: at most a few hundred buckets.
@@ -205,7 +214,8 @@ void tenant_aggregate::apply(const core::operation_record& op) {
 }
 
 template <class Visit>
-void tenant_aggregate::cover(std::int64_t start, std::int64_t end, std::size_t level, Visit& visit) {
+void tenant_aggregate::cover(
+    std::int64_t start, std::int64_t end, std::size_t level, Visit& visit) {
   if (start >= end)
     return;
   const std::int64_t width = level_width_s[level];

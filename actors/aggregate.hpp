@@ -73,8 +73,8 @@ using time_span = std::optional<std::pair<std::int64_t, std::int64_t>>;
 /// open end at the later of now and one past the last stored second, and a missing granularity
 /// from the range's length. Returns nullopt with error set when the granularity would yield
 /// more than max_trend_buckets buckets.
-std::optional<resolved_range>
-resolve_range(const metrics_range& asked, const time_span& stored, std::int64_t now_s, std::string& error);
+std::optional<resolved_range> resolve_range(
+    const metrics_range& asked, const time_span& stored, std::int64_t now_s, std::string& error);
 
 struct trend_point {
   std::int64_t period_start_s = 0;

@@ -4,12 +4,11 @@
 #include "actors/tenant_registry.hpp"
 #include "core/log.hpp"
 
+#include <atomic>
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 #include <caf/scoped_actor.hpp>
 #include <caf/send.hpp>
-
-#include <atomic>
 
 namespace llmops::actors {
 
@@ -42,7 +41,9 @@ runtime::runtime(runtime_config config) : impl_(std::make_unique<impl>()) {
   impl_->config = std::move(config);
 }
 
-runtime::~runtime() { stop(); }
+runtime::~runtime() {
+  stop();
+}
 
 bool runtime::start(std::string& error) {
   auto& d = *impl_;
@@ -137,9 +138,13 @@ void runtime::query_metrics(metrics_job_ptr job) {
   caf::anon_send(impl_->registry, query_atom::value, std::move(job));
 }
 
-std::int64_t runtime::queued_rows() const { return impl_->queued_rows->load(); }
+std::int64_t runtime::queued_rows() const {
+  return impl_->queued_rows->load();
+}
 
-std::int64_t runtime::write_queue_capacity() const { return impl_->config.write_queue_rows; }
+std::int64_t runtime::write_queue_capacity() const {
+  return impl_->config.write_queue_rows;
+}
 
 void runtime::drain() {
   auto& d = *impl_;

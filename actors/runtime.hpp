@@ -26,10 +26,12 @@ struct runtime_config {
 /// The actor side of the service, behind a CAF-free interface for the HTTP layer: the actor
 /// system, the storage writer, the readers and the tenant aggregators. Every method may be
 /// called from any thread; every callback runs on an actor thread and must not block.
+/// The request-facing methods are virtual so that the fuzzing harness can drive the HTTP layer
+/// without a database.
 class runtime {
 public:
   explicit runtime(runtime_config config);
-  ~runtime();
+  virtual ~runtime();
 
   /// Connects, migrates the schema, rebuilds the aggregates from the table and starts the
   /// actors. Blocks the calling thread. Returns false with error set on failure.
@@ -37,18 +39,20 @@ public:
 
   /// Queues operations for the next group commit; done runs once after it ended. Returns false,
   /// without calling done, when the write queue is full.
-  bool submit(std::vector<core::operation_record> operations, std::function<void(storage::write_result&&)> done);
+  virtual bool submit(
+      std::vector<core::operation_record> operations,
+      std::function<void(storage::write_result&&)> done);
 
   /// Runs task on a reader connection (null when the database is unreachable). Returns false,
   /// without running it, when the read queue is full.
-  bool read(std::function<void(storage::pg_connection*)> task);
+  virtual bool read(std::function<void(storage::pg_connection*)> task);
 
   /// Answers a metrics question from the aggregates.
-  void query_metrics(metrics_job_ptr job);
+  virtual void query_metrics(metrics_job_ptr job);
 
   /// Rows accepted but not yet answered, and the most there may be.
-  std::int64_t queued_rows() const;
-  std::int64_t write_queue_capacity() const;
+  virtual std::int64_t queued_rows() const;
+  virtual std::int64_t write_queue_capacity() const;
 
   /// Commits everything accepted so far and answers every waiting write. Blocks.
   void drain();

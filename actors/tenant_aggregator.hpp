@@ -1,7 +1,6 @@
 #pragma once
 
 #include <caf/fwd.hpp>
-
 #include <string>
 
 namespace llmops::actors {

@@ -7,7 +7,6 @@
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
-
 #include <unordered_map>
 
 namespace llmops::actors {
@@ -50,8 +49,10 @@ void apply(registry_actor self, const storage::committed_rows& rows) {
   for (const auto& op : *rows) {
     one_tenant = one_tenant && op.tenant_id == rows->front().tenant_id;
     const std::int64_t second = core::floor_div(op.timestamp_us, core::micros_per_second);
-    st.span = st.span ? std::make_pair(std::min(st.span->first, second), std::max(st.span->second, second))
-                      : std::make_pair(second, second);
+    st.span =
+        st.span
+            ? std::make_pair(std::min(st.span->first, second), std::max(st.span->second, second))
+            : std::make_pair(second, second);
   }
   if (one_tenant) {
     self->send(aggregator_of(self, rows->front().tenant_id), apply_atom::value, rows);
@@ -138,7 +139,8 @@ caf::behavior registry(registry_actor self, std::chrono::milliseconds query_time
 
 } // namespace
 
-caf::actor spawn_tenant_registry(caf::actor_system& system, std::chrono::milliseconds query_timeout) {
+caf::actor
+spawn_tenant_registry(caf::actor_system& system, std::chrono::milliseconds query_timeout) {
   return system.spawn(registry, query_timeout);
 }
 

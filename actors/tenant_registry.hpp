@@ -1,7 +1,6 @@
 #pragma once
 
 #include <caf/fwd.hpp>
-
 #include <chrono>
 
 namespace llmops::actors {
@@ -11,6 +10,7 @@ namespace llmops::actors {
 ///   (apply_atom, committed_rows): splits committed rows by tenant and forwards them;
 ///   (query_atom, metrics_job_ptr): forwards a tenant's question to its aggregator, or asks
 ///     every aggregator (each request bounded by query_timeout) and merges the answers.
-caf::actor spawn_tenant_registry(caf::actor_system& system, std::chrono::milliseconds query_timeout);
+caf::actor
+spawn_tenant_registry(caf::actor_system& system, std::chrono::milliseconds query_timeout);
 
 } // namespace llmops::actors

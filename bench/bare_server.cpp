@@ -6,7 +6,6 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-
 #include <cstdlib>
 #include <iostream>
 #include <memory>
@@ -30,7 +29,9 @@ public:
   void do_read() {
     parser_.emplace();
     parser_->body_limit(1 << 20);
-    http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&session::on_read, shared_from_this()));
+    http::async_read(
+        stream_, buffer_, *parser_,
+        beast::bind_front_handler(&session::on_read, shared_from_this()));
   }
 
 private:
@@ -45,10 +46,11 @@ private:
     response_.keep_alive(request.keep_alive());
     response_.body() = answer;
     response_.prepare_payload();
-    http::async_write(stream_, response_, [self = shared_from_this()](beast::error_code write_ec, std::size_t) {
-      if (!write_ec && self->response_.keep_alive())
-        self->do_read();
-    });
+    http::async_write(
+        stream_, response_, [self = shared_from_this()](beast::error_code write_ec, std::size_t) {
+          if (!write_ec && self->response_.keep_alive())
+            self->do_read();
+        });
   }
 
   beast::tcp_stream stream_;
@@ -58,11 +60,12 @@ private:
 };
 
 void accept(asio::io_context& io, tcp::acceptor& acceptor) {
-  acceptor.async_accept(asio::make_strand(io), [&io, &acceptor](beast::error_code ec, tcp::socket socket) {
-    if (!ec)
-      std::make_shared<session>(std::move(socket))->do_read();
-    accept(io, acceptor);
-  });
+  acceptor.async_accept(
+      asio::make_strand(io), [&io, &acceptor](beast::error_code ec, tcp::socket socket) {
+        if (!ec)
+          std::make_shared<session>(std::move(socket))->do_read();
+        accept(io, acceptor);
+      });
 }
 
 } // namespace

@@ -7,13 +7,12 @@
 //                                            20 models, 40 agents, six kinds of call, a tenth
 //                                            failing, timestamps over the last 90 days
 
-#include <libpq-fe.h>
-
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <libpq-fe.h>
 #include <random>
 #include <string>
 
@@ -32,11 +31,13 @@ constexpr const char* copy_statement =
     " prompt_tokens, completion_tokens, total_tokens, latency_us, cost_nusd, metadata,"
     " cached_prompt_tokens, reasoning_tokens, cost_source, payload_hash, write_batch) FROM STDIN";
 
-const char* const request_models[] = {"gpt-4o", "gpt-4o-mini", "claude-3-5-sonnet-20241022", "gemini-1.5-pro",
-                                      "mistral-large-latest", "o3-mini", "claude-3-5-haiku", "gpt-4.1-mini"};
+const char* const request_models[] = {
+    "gpt-4o",           "gpt-4o-mini",          "claude-3-5-sonnet-20241022",
+    "gemini-1.5-pro",   "mistral-large-latest", "o3-mini",
+    "claude-3-5-haiku", "gpt-4.1-mini"};
 const char* const types[] = {"chat", "chat", "chat", "completion", "embedding", "tool_call"};
 const char* const statuses[] = {"success", "success", "success", "success", "success",
-                                "success", "success", "success", "error", "timeout"};
+                                "success", "success", "success", "error",   "timeout"};
 
 } // namespace
 
@@ -77,19 +78,22 @@ int main(int argc, char** argv) {
       char line[512];
       int length = std::snprintf(
           line, sizeof line,
-          "tenant-%ld\tcopy-%ld-%ld\t%s.%06ld+00\t%s\t%s\t%s\tagent-%ld\t%ld\t%ld\t%ld\t%ld\t%ld\t{}\t%ld\t0\t%s\t%ld\t1\n",
-          static_cast<long>(random() % 1000), run, done, stamp, static_cast<long>(random() % 1000000),
-          types[random() % 6], model, statuses[random() % 10], static_cast<long>(random() % 40), prompt,
-          completion, prompt + completion, static_cast<long>(random() % 9000000) + 80000,
+          "tenant-%ld\tcopy-%ld-%ld\t%s.%06ld+00\t%s\t%s\t%s\tagent-%ld\t%ld\t%ld\t%ld\t%ld\t%ld\t{"
+          "}\t%ld\t0\t%s\t%ld\t1\n",
+          static_cast<long>(random() % 1000), run, done, stamp,
+          static_cast<long>(random() % 1000000), types[random() % 6], model,
+          statuses[random() % 10], static_cast<long>(random() % 40), prompt, completion,
+          prompt + completion, static_cast<long>(random() % 9000000) + 80000,
           (prompt * 2500 + completion * 10000) / 1000, prompt / 4, history ? "catalog" : "client",
           static_cast<long>(random() >> 2));
       chunk.append(line, static_cast<std::size_t>(length));
     }
-    if (PQputCopyData(conn, chunk.data(), static_cast<int>(chunk.size())) != 1 || PQputCopyEnd(conn, nullptr) != 1 ||
-        !ok(PQgetResult(conn), PGRES_COMMAND_OK, conn))
+    if (PQputCopyData(conn, chunk.data(), static_cast<int>(chunk.size())) != 1 ||
+        PQputCopyEnd(conn, nullptr) != 1 || !ok(PQgetResult(conn), PGRES_COMMAND_OK, conn))
       return 1;
   }
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::printf("%.0f\n", static_cast<double>(rows) / seconds);
   PQfinish(conn);
   return 0;

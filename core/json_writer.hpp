@@ -29,6 +29,7 @@ public:
   json_writer& decimal(std::int64_t value, int scale);
 
   const std::string& text() const { return out_; }
+
   std::string take() { return std::move(out_); }
 
 private:

@@ -37,9 +37,13 @@ std::optional<log_level> parse_log_level(std::string_view name) {
   return std::nullopt;
 }
 
-void set_log_level(log_level level) { minimum_level = static_cast<int>(level); }
+void set_log_level(log_level level) {
+  minimum_level = static_cast<int>(level);
+}
 
-bool logger::enabled(log_level level) const { return static_cast<int>(level) >= minimum_level; }
+bool logger::enabled(log_level level) const {
+  return static_cast<int>(level) >= minimum_level;
+}
 
 void logger::write(log_level level, std::string_view line) const {
   if (!enabled(level))

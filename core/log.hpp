@@ -23,8 +23,11 @@ public:
   void write(log_level level, std::string_view line) const;
 
   void debug(std::string_view line) const { write(log_level::debug, line); }
+
   void info(std::string_view line) const { write(log_level::info, line); }
+
   void warning(std::string_view line) const { write(log_level::warning, line); }
+
   void error(std::string_view line) const { write(log_level::error, line); }
 
 private:

@@ -49,8 +49,12 @@ std::int64_t stable_hash(std::string_view text) {
   return static_cast<std::int64_t>(hash >> 1);
 }
 
-std::string make_operation_id() { return random_id("op_"); }
+std::string make_operation_id() {
+  return random_id("op_");
+}
 
-std::string make_request_id() { return random_id("req_"); }
+std::string make_request_id() {
+  return random_id("req_");
+}
 
 } // namespace llmops::core

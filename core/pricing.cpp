@@ -2,10 +2,9 @@
 
 #include "core/json_writer.hpp"
 
+#include <algorithm>
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
-
-#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -18,7 +17,11 @@ namespace {
 constexpr std::int64_t tokens_per_million = 1'000'000;
 
 // Reads a price in dollars per million tokens.
-bool read_price(const json::object& object, std::string_view key, std::optional<nano_usd>& out, std::string& error) {
+bool read_price(
+    const json::object& object,
+    std::string_view key,
+    std::optional<nano_usd>& out,
+    std::string& error) {
   auto it = object.find(key);
   if (it == object.end() || it->value().is_null())
     return true;
@@ -126,11 +129,13 @@ std::optional<price_catalog> price_catalog::parse(std::string_view text, std::st
     }
     entry.name = std::string(name->value().get_string());
     entry.is_pattern = pattern != object.end();
-    if (auto provider = object.find("provider"); provider != object.end() && provider->value().is_string())
+    if (auto provider = object.find("provider");
+        provider != object.end() && provider->value().is_string())
       entry.provider = std::string(provider->value().get_string());
 
     auto prices = object.find("prices");
-    if (prices == object.end() || !prices->value().is_array() || prices->value().get_array().empty()) {
+    if (prices == object.end() || !prices->value().is_array() ||
+        prices->value().get_array().empty()) {
       error = where + " (" + entry.name + "): prices must be a non-empty array";
       return std::nullopt;
     }
@@ -175,7 +180,8 @@ const model_entry* price_catalog::find(std::string_view model) const {
   for (const auto& entry : entries_) {
     if (!entry.is_pattern && entry.name == model)
       return &entry;
-    if (entry.is_pattern && glob_match(entry.name, model) && (best == nullptr || entry.name.size() > best->name.size()))
+    if (entry.is_pattern && glob_match(entry.name, model) &&
+        (best == nullptr || entry.name.size() > best->name.size()))
       best = &entry;
   }
   return best;
@@ -198,7 +204,8 @@ std::optional<nano_usd> price_catalog::price(const operation_record& op) const {
   using wide = __int128;
   const std::int64_t uncached = op.prompt_tokens - op.cached_prompt_tokens;
   const std::int64_t plain_output = op.completion_tokens - op.reasoning_tokens;
-  wide total = wide(uncached) * price->input + wide(op.cached_prompt_tokens) * price->cached_input.value_or(price->input) +
+  wide total = wide(uncached) * price->input +
+               wide(op.cached_prompt_tokens) * price->cached_input.value_or(price->input) +
                wide(plain_output) * price->output +
                wide(op.reasoning_tokens) * price->reasoning_output.value_or(price->output);
   return static_cast<nano_usd>((total + tokens_per_million / 2) / tokens_per_million);

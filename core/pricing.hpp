@@ -67,7 +67,9 @@ public:
 
   std::shared_ptr<const loaded> get() const { return std::atomic_load(&current_); }
 
-  void set(std::shared_ptr<const loaded> catalog) { std::atomic_store(&current_, std::move(catalog)); }
+  void set(std::shared_ptr<const loaded> catalog) {
+    std::atomic_store(&current_, std::move(catalog));
+  }
 
 private:
   std::shared_ptr<const loaded> current_;

@@ -62,7 +62,8 @@ civil_date civil_from_days(std::int64_t days) {
   const auto day_of_era = static_cast<unsigned>(days - era * 146097);
   const unsigned year_of_era =
       (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
-  const unsigned day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+  const unsigned day_of_year =
+      day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
   const unsigned mp = (5 * day_of_year + 2) / 153;
   const unsigned day = day_of_year - (153 * mp + 2) / 5 + 1;
   const unsigned month = mp < 10 ? mp + 3 : mp - 9;
@@ -151,9 +152,10 @@ std::string format_rfc3339(micros at) {
 
   char buffer[40];
   int length = std::snprintf(
-      buffer, sizeof buffer, "%04lld-%02u-%02uT%02lld:%02lld:%02lld", static_cast<long long>(date.year),
-      date.month, date.day, static_cast<long long>(second_of_day / 3600),
-      static_cast<long long>(second_of_day / 60 % 60), static_cast<long long>(second_of_day % 60));
+      buffer, sizeof buffer, "%04lld-%02u-%02uT%02lld:%02lld:%02lld",
+      static_cast<long long>(date.year), date.month, date.day,
+      static_cast<long long>(second_of_day / 3600), static_cast<long long>(second_of_day / 60 % 60),
+      static_cast<long long>(second_of_day % 60));
   if (fraction != 0)
     length += std::snprintf(
         buffer + length, sizeof buffer - length, ".%06lld", static_cast<long long>(fraction));

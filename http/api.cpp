@@ -6,7 +6,7 @@
 
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/value.hpp>
-
+#include <cmath>
 #include <memory>
 
 namespace llmops::http {
@@ -57,13 +57,18 @@ bool is_json_content_type(std::string_view type) {
   for (std::size_t i = 0; i < json_type.size(); ++i)
     if (std::tolower(static_cast<unsigned char>(type[i])) != json_type[i])
       return false;
-  return type.size() == json_type.size() || type[json_type.size()] == ';' || type[json_type.size()] == ' ';
+  return type.size() == json_type.size() || type[json_type.size()] == ';' ||
+         type[json_type.size()] == ' ';
 }
 
 } // namespace
 
 api::api(actors::runtime& runtime, const core::catalog_holder& catalog, service_info info)
-    : runtime_(runtime), catalog_(catalog), info_(std::move(info)) {}
+    : runtime_(runtime), catalog_(catalog), info_(std::move(info)) {
+  if (info_.rate_limit_per_second > 0)
+    limiter_ = std::make_unique<rate_limiter>(
+        info_.rate_limit_per_second, std::max(1.0, info_.rate_limit_burst));
+}
 
 void api::handle(api_request&& request, responder respond) {
   std::string path;
@@ -71,6 +76,21 @@ void api::handle(api_request&& request, responder respond) {
   if (auto error = parse_target(request.target, path, params)) {
     fail(request, respond, *error);
     return;
+  }
+
+  // A tenant over its rate waits; /health and the operator view are not limited.
+  if (limiter_ && request.has_tenant_header && path != health_path) {
+    if (auto wait = limiter_->acquire(request.tenant_header)) {
+      api_response response = make_error_response(
+          {error_code::rate_limited,
+           "tenant " + request.tenant_header + " is over its request rate; retry later",
+           "X-Tenant-ID"},
+          request.request_id, request.correlation_id);
+      response.headers.emplace_back(
+          "Retry-After", std::to_string(static_cast<long>(std::ceil(*wait))));
+      respond(std::move(response));
+      return;
+    }
   }
 
   // The routing table: a path, its methods, and what each does.
@@ -82,7 +102,8 @@ void api::handle(api_request&& request, responder respond) {
     } else {
       api_response response = make_error_response(
           {error_code::method_not_allowed,
-           "method " + request.method + " is not allowed on " + path + "; allowed: " + std::string(allowed),
+           "method " + request.method + " is not allowed on " + path +
+               "; allowed: " + std::string(allowed),
            "method"},
           request.request_id, request.correlation_id);
       response.headers.emplace_back("Allow", std::string(allowed));
@@ -91,17 +112,23 @@ void api::handle(api_request&& request, responder respond) {
   };
   auto none = [] {};
   if (path == operations_path)
-    route("GET, POST", [&] { get_operations(request, params, respond); }, [&] { post_operation(request, respond); });
+    route(
+        "GET, POST", [&] { get_operations(request, params, respond); },
+        [&] { post_operation(request, respond); });
   else if (path == batch_path)
     route("POST", none, [&] { post_batch(request, respond); });
   else if (path == models_path)
-    route("GET", [&] { get_models(request, respond); }, none);
+    route(
+        "GET", [&] { get_models(request, respond); }, none);
   else if (path == metrics_path)
-    route("GET", [&] { get_metrics(request, params, false, respond); }, none);
+    route(
+        "GET", [&] { get_metrics(request, params, false, respond); }, none);
   else if (path == cost_path)
-    route("GET", [&] { get_metrics(request, params, true, respond); }, none);
+    route(
+        "GET", [&] { get_metrics(request, params, true, respond); }, none);
   else if (path == health_path)
-    route("GET", [&] { get_health(request, respond); }, none);
+    route(
+        "GET", [&] { get_health(request, respond); }, none);
   else
     fail(request, respond, {error_code::not_found, "no endpoint at " + path, "path"});
 }
@@ -113,7 +140,8 @@ std::optional<api_error> api::prepare(
     core::operation_record& op) {
   // Whose operation it is: the header wins, and may not be contradicted by the body.
   std::optional<std::string> scope;
-  if (auto error = resolve_scope(request.has_tenant_header, request.tenant_header, body_tenant, scope))
+  if (auto error =
+          resolve_scope(request.has_tenant_header, request.tenant_header, body_tenant, scope))
     return error;
   op.tenant_id = scope.value_or(default_tenant);
   if (op.operation_id.empty())
@@ -124,9 +152,10 @@ std::optional<api_error> api::prepare(
 
 void api::post_operation(const api_request& request, responder respond) {
   if (!is_json_content_type(request.content_type)) {
-    fail(request, respond,
-         {error_code::unsupported_media_type,
-          "Content-Type must be application/json, not " + request.content_type, "Content-Type"});
+    fail(
+        request, respond,
+        {error_code::unsupported_media_type,
+         "Content-Type must be application/json, not " + request.content_type, "Content-Type"});
     return;
   }
 
@@ -147,10 +176,12 @@ void api::post_operation(const api_request& request, responder respond) {
   if (request.has_idempotency_key) {
     if (!valid_id(request.idempotency_key) ||
         (!op.operation_id.empty() && op.operation_id != request.idempotency_key)) {
-      fail(request, respond,
-           {error_code::validation_error,
-            "Idempotency-Key must be 1 to 128 of A-Z a-z 0-9 . _ : @ / - and equal operation_id if both are given",
-            "Idempotency-Key"});
+      fail(
+          request, respond,
+          {error_code::validation_error,
+           "Idempotency-Key must be 1 to 128 of A-Z a-z 0-9 . _ : @ / - and equal operation_id if "
+           "both are given",
+           "Idempotency-Key"});
       return;
     }
     op.operation_id = request.idempotency_key;
@@ -175,7 +206,8 @@ void api::post_operation(const api_request& request, responder respond) {
     }
     if (result.state == outcome::failed) {
       respond(make_error_response(
-          {error_code::internal_error, "the database refused the operation", ""}, request_id, correlation_id));
+          {error_code::internal_error, "the database refused the operation", ""}, request_id,
+          correlation_id));
       return;
     }
     switch (result.rows.at(0)) {
@@ -188,7 +220,8 @@ void api::post_operation(const api_request& request, responder respond) {
     case storage::row_outcome::conflict:
       respond(make_error_response(
           {error_code::conflict,
-           "operation_id " + operation_id + " is already stored with another payload", "operation_id"},
+           "operation_id " + operation_id + " is already stored with another payload",
+           "operation_id"},
           request_id, correlation_id));
       break;
     }
@@ -199,9 +232,10 @@ void api::post_operation(const api_request& request, responder respond) {
 
 void api::post_batch(const api_request& request, responder respond) {
   if (!is_json_content_type(request.content_type)) {
-    fail(request, respond,
-         {error_code::unsupported_media_type,
-          "Content-Type must be application/json, not " + request.content_type, "Content-Type"});
+    fail(
+        request, respond,
+        {error_code::unsupported_media_type,
+         "Content-Type must be application/json, not " + request.content_type, "Content-Type"});
     return;
   }
   boost::json::monotonic_resource resource;
@@ -213,12 +247,14 @@ void api::post_batch(const api_request& request, responder respond) {
   const auto& body = document.get_object();
   auto items = body.find("operations");
   if (body.size() != 1 || items == body.end() || !items->value().is_array() ||
-      items->value().get_array().empty() || items->value().get_array().size() > max_batch_operations) {
-    fail(request, respond,
-         {error_code::validation_error,
-          "body must be {\"operations\": [...]} with 1 to " + std::to_string(max_batch_operations) +
-              " operations",
-          "operations"});
+      items->value().get_array().empty() ||
+      items->value().get_array().size() > max_batch_operations) {
+    fail(
+        request, respond,
+        {error_code::validation_error,
+         "body must be {\"operations\": [...]} with 1 to " + std::to_string(max_batch_operations) +
+             " operations",
+         "operations"});
     return;
   }
 
@@ -233,7 +269,8 @@ void api::post_batch(const api_request& request, responder respond) {
     std::optional<std::string> body_tenant;
     std::optional<api_error> error;
     if (!item.is_object())
-      error = api_error{error_code::validation_error, "each operation must be a JSON object", "operations"};
+      error = api_error{
+          error_code::validation_error, "each operation must be a JSON object", "operations"};
     else
       error = decode_operation(item.get_object(), now, op, body_tenant);
     if (!error)
@@ -252,7 +289,8 @@ void api::post_batch(const api_request& request, responder respond) {
     return;
   }
 
-  auto on_commit = [results, request_id = request.request_id, correlation_id = request.correlation_id,
+  auto on_commit = [results, request_id = request.request_id,
+                    correlation_id = request.correlation_id,
                     respond](storage::write_result&& result) {
     if (result.state != storage::write_result::outcome::committed) {
       const bool gone = result.state == storage::write_result::outcome::unavailable;
@@ -275,9 +313,10 @@ void api::post_batch(const api_request& request, responder respond) {
         break;
       case storage::row_outcome::conflict:
         item.state = batch_item::rejected;
-        item.error = {error_code::conflict,
-                      "operation_id " + item.operation_id + " is already stored with another payload",
-                      "operation_id"};
+        item.error = {
+            error_code::conflict,
+            "operation_id " + item.operation_id + " is already stored with another payload",
+            "operation_id"};
         break;
       }
     }
@@ -309,14 +348,16 @@ void api::get_models(const api_request& request, responder respond) {
   respond(ok(200, json.take()));
 }
 
-void api::get_operations(const api_request& request, const query_params& params, responder respond) {
+void api::get_operations(
+    const api_request& request, const query_params& params, responder respond) {
   storage::operation_filter filter;
   std::optional<std::string> tenant_param;
   if (auto error = parse_operation_filter(params, tenant_param, filter)) {
     fail(request, respond, *error);
     return;
   }
-  if (auto error = resolve_scope(request.has_tenant_header, request.tenant_header, tenant_param, filter.tenant_id)) {
+  if (auto error = resolve_scope(
+          request.has_tenant_header, request.tenant_header, tenant_param, filter.tenant_id)) {
     fail(request, respond, *error);
     return;
   }
@@ -332,7 +373,9 @@ void api::get_operations(const api_request& request, const query_params& params,
     storage::operation_page page;
     auto status = storage::query_operations(*conn, filter, page);
     if (!status.ok()) {
-      log.warning("operations query failed request_id=" + request_id + " error=\"" + status.message() + "\"");
+      log.warning(
+          "operations query failed request_id=" + request_id + " error=\"" + status.message() +
+          "\"");
       const bool gone = status.kind() == storage::failure_kind::connection;
       respond(make_error_response(
           gone ? unavailable("the database is unavailable; retry later")
@@ -347,17 +390,15 @@ void api::get_operations(const api_request& request, const query_params& params,
 }
 
 void api::get_metrics(
-    const api_request& request,
-    const query_params& params,
-    bool cost_view,
-    responder respond) {
+    const api_request& request, const query_params& params, bool cost_view, responder respond) {
   auto job = std::make_shared<actors::metrics_job>();
   std::optional<std::string> tenant_param;
   if (auto error = parse_metrics_params(params, tenant_param, job->range)) {
     fail(request, respond, *error);
     return;
   }
-  if (auto error = resolve_scope(request.has_tenant_header, request.tenant_header, tenant_param, job->tenant_id)) {
+  if (auto error = resolve_scope(
+          request.has_tenant_header, request.tenant_header, tenant_param, job->tenant_id)) {
     fail(request, respond, *error);
     return;
   }
@@ -365,8 +406,9 @@ void api::get_metrics(
   job->done = [cost_view, respond, request_id = request.request_id,
                correlation_id = request.correlation_id](actors::metrics_result&& result) {
     if (!result.ok) {
-      api_error error = result.unavailable ? unavailable(result.error)
-                                           : api_error{error_code::validation_error, result.error, "granularity"};
+      api_error error = result.unavailable
+                            ? unavailable(result.error)
+                            : api_error{error_code::validation_error, result.error, "granularity"};
       respond(make_error_response(error, request_id, correlation_id));
       return;
     }
@@ -380,9 +422,9 @@ void api::get_health(const api_request& request, responder respond) {
                  correlation_id = request.correlation_id](bool database_up) {
     const double uptime =
         static_cast<double>(core::now_micros() - info_.started_at) / core::micros_per_second;
-    std::string data =
-        render_health(
-        info_.name, info_.version, uptime, database_up, runtime_.queued_rows(), runtime_.write_queue_capacity());
+    std::string data = render_health(
+        info_.name, info_.version, uptime, database_up, runtime_.queued_rows(),
+        runtime_.write_queue_capacity());
     if (database_up) {
       respond(ok(200, "{\"success\":true,\"data\":" + data + "}"));
       return;

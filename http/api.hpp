@@ -5,7 +5,9 @@
 #include "core/time.hpp"
 #include "http/api_types.hpp"
 #include "http/decode.hpp"
+#include "http/rate_limiter.hpp"
 
+#include <memory>
 #include <string>
 
 namespace llmops::http {
@@ -14,6 +16,8 @@ struct service_info {
   std::string name = "llmops-service";
   std::string version;
   core::micros started_at = 0;
+  double rate_limit_per_second = 0; ///< Requests a tenant may make; 0 turns the limit off.
+  double rate_limit_burst = 0;      ///< Requests a tenant may make at once after idling.
 };
 
 /// Routes requests of the contract to their handlers: validation, tenancy, and a call into the
@@ -38,15 +42,13 @@ private:
       core::operation_record& op);
   void get_operations(const api_request& request, const query_params& params, responder respond);
   void get_metrics(
-      const api_request& request,
-      const query_params& params,
-      bool cost_view,
-      responder respond);
+      const api_request& request, const query_params& params, bool cost_view, responder respond);
   void get_health(const api_request& request, responder respond);
 
   actors::runtime& runtime_;
   const core::catalog_holder& catalog_;
   service_info info_;
+  std::unique_ptr<rate_limiter> limiter_; ///< Null when rate limiting is off.
 };
 
 } // namespace llmops::http

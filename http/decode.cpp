@@ -5,7 +5,6 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 #include <boost/url/parse.hpp>
-
 #include <charconv>
 #include <cmath>
 #include <set>
@@ -47,7 +46,8 @@ std::optional<api_error> read_string(
   return std::nullopt;
 }
 
-std::optional<api_error> read_tokens(const json::value& value, const char* field, std::optional<std::int64_t>& out) {
+std::optional<api_error>
+read_tokens(const json::value& value, const char* field, std::optional<std::int64_t>& out) {
   if (value.is_null())
     return std::nullopt;
   std::int64_t number = -1;
@@ -64,7 +64,8 @@ std::optional<api_error> read_tokens(const json::value& value, const char* field
   return std::nullopt;
 }
 
-std::optional<api_error> read_number(const json::value& value, const char* field, std::optional<double>& out) {
+std::optional<api_error>
+read_number(const json::value& value, const char* field, std::optional<double>& out) {
   if (value.is_null())
     return std::nullopt;
   if (!value.is_number())
@@ -82,22 +83,26 @@ std::optional<std::int64_t> parse_integer(std::string_view text) {
 }
 
 // Reads a start_date / end_date parameter.
-std::optional<api_error> read_date(const std::string& name, const std::string& text, std::optional<core::micros>& out) {
+std::optional<api_error>
+read_date(const std::string& name, const std::string& text, std::optional<core::micros>& out) {
   out = core::parse_date_param(text);
   if (!out)
     return invalid(
-        name, name + " must be an RFC 3339 date-time (2024-01-01T00:00:00Z) or a date (2024-01-01)");
+        name,
+        name + " must be an RFC 3339 date-time (2024-01-01T00:00:00Z) or a date (2024-01-01)");
   return std::nullopt;
 }
 
-std::optional<api_error> check_order(const std::optional<core::micros>& start, const std::optional<core::micros>& end) {
+std::optional<api_error>
+check_order(const std::optional<core::micros>& start, const std::optional<core::micros>& end) {
   if (start && end && *start > *end)
     return invalid("start_date", "start_date must not be after end_date");
   return std::nullopt;
 }
 
 // Refuses parameters given twice or not in known.
-std::optional<api_error> check_names(const query_params& params, const std::set<std::string_view>& known) {
+std::optional<api_error>
+check_names(const query_params& params, const std::set<std::string_view>& known) {
   std::set<std::string_view> seen;
   for (const auto& [name, value] : params) {
     if (known.count(name) == 0) {
@@ -114,13 +119,15 @@ std::optional<api_error> check_names(const query_params& params, const std::set<
 
 } // namespace
 
-std::optional<api_error> parse_json_object(std::string_view text, json::value& out, json::storage_ptr storage) {
+std::optional<api_error>
+parse_json_object(std::string_view text, json::value& out, json::storage_ptr storage) {
   json::parse_options options;
   options.max_depth = 32;
   std::error_code error;
   out = json::parse(text, error, std::move(storage), options);
   if (error)
-    return api_error{error_code::invalid_json, "request body is not valid JSON: " + error.message(), "body"};
+    return api_error{
+        error_code::invalid_json, "request body is not valid JSON: " + error.message(), "body"};
   if (!out.is_object())
     return api_error{error_code::validation_error, "request body must be a JSON object", "body"};
   return std::nullopt;
@@ -225,11 +232,13 @@ std::optional<api_error> decode_operation(
   out.cached_prompt_tokens = cached_prompt_tokens.value_or(0);
   if (out.cached_prompt_tokens > out.prompt_tokens)
     return invalid(
-        "cached_prompt_tokens", "cached_prompt_tokens are part of prompt_tokens and cannot exceed them");
+        "cached_prompt_tokens",
+        "cached_prompt_tokens are part of prompt_tokens and cannot exceed them");
   out.reasoning_tokens = reasoning_tokens.value_or(0);
   if (out.reasoning_tokens > out.completion_tokens)
     return invalid(
-        "reasoning_tokens", "reasoning_tokens are part of completion_tokens and cannot exceed them");
+        "reasoning_tokens",
+        "reasoning_tokens are part of completion_tokens and cannot exceed them");
 
   const double latency = latency_ms.value_or(0.0);
   if (!std::isfinite(latency) || latency < 0.0 || latency > max_latency_ms)
@@ -261,7 +270,8 @@ std::optional<api_error> decode_operation(
     std::string text = json::serialize(*metadata);
     if (text.size() > max_metadata_bytes)
       return invalid(
-          "metadata", "metadata must serialize to at most " + std::to_string(max_metadata_bytes) + " bytes");
+          "metadata",
+          "metadata must serialize to at most " + std::to_string(max_metadata_bytes) + " bytes");
     if (text.find("\\u0000") != std::string::npos)
       return invalid("metadata", "metadata must not contain the NUL character");
     out.metadata_json = std::move(text);
@@ -298,7 +308,8 @@ void price_operation(core::operation_record& op, const core::price_catalog* cata
   op.cost_source = cost ? core::cost_from_catalog : core::cost_unknown_model;
 }
 
-std::optional<api_error> parse_target(std::string_view target, std::string& path, query_params& params) {
+std::optional<api_error>
+parse_target(std::string_view target, std::string& path, query_params& params) {
   auto url = boost::urls::parse_origin_form(target);
   if (!url)
     return invalid("target", "the request target is not a valid URL path");
@@ -337,9 +348,9 @@ std::optional<api_error> parse_operation_filter(
     const query_params& params,
     std::optional<std::string>& tenant_param,
     storage::operation_filter& filter) {
-  static const std::set<std::string_view> known = {
-      "tenant_id", "agent_id", "model", "operation_type", "status",
-      "start_date", "end_date", "limit", "offset"};
+  static const std::set<std::string_view> known = {"tenant_id",      "agent_id", "model",
+                                                   "operation_type", "status",   "start_date",
+                                                   "end_date",       "limit",    "offset"};
   if (auto error = check_names(params, known))
     return error;
 
@@ -350,7 +361,9 @@ std::optional<api_error> parse_operation_filter(
     } else if (name == "agent_id" || name == "model" || name == "operation_type") {
       if (value.empty() || value.size() > max_name_bytes || has_control_chars(value))
         return invalid(name, name + " must hold 1 to 256 bytes without control characters");
-      (name == "agent_id" ? filter.agent_id : name == "model" ? filter.model : filter.operation_type) = value;
+      (name == "agent_id" ? filter.agent_id
+       : name == "model"  ? filter.model
+                          : filter.operation_type) = value;
     } else if (name == "status") {
       if (!core::status_index(value))
         return invalid(

@@ -8,7 +8,6 @@
 
 #include <boost/json/fwd.hpp>
 #include <boost/json/storage_ptr.hpp>
-
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,8 +26,8 @@ constexpr core::micros max_clock_skew = 24LL * 3600 * core::micros_per_second;
 
 /// Parses text as a JSON object (depth at most 32) into out, allocating from storage.
 /// Errors are invalid_json, or validation_error when the document is not an object.
-std::optional<api_error>
-parse_json_object(std::string_view text, boost::json::value& out, boost::json::storage_ptr storage = {});
+std::optional<api_error> parse_json_object(
+    std::string_view text, boost::json::value& out, boost::json::storage_ptr storage = {});
 
 /// Decodes one operation of POST /operations into out (tenant_id and operation_id left empty
 /// when the body has none). Unknown fields are refused. now is the default timestamp.
@@ -48,7 +47,8 @@ bool valid_id(std::string_view text);
 using query_params = std::vector<std::pair<std::string, std::string>>;
 
 /// Splits a request target into its path and decoded query parameters.
-std::optional<api_error> parse_target(std::string_view target, std::string& path, query_params& params);
+std::optional<api_error>
+parse_target(std::string_view target, std::string& path, query_params& params);
 
 /// Decides whose data a caller sees. With an X-Tenant-ID header only that tenant, and a
 /// tenant_id naming another is forbidden; without one, the tenant_id parameter if any, else

@@ -15,6 +15,8 @@ int status_of(error_code code) {
     return 404;
   case error_code::conflict:
     return 409;
+  case error_code::rate_limited:
+    return 429;
   case error_code::method_not_allowed:
     return 405;
   case error_code::payload_too_large:
@@ -43,6 +45,8 @@ const char* name_of(error_code code) {
     return "not_found";
   case error_code::conflict:
     return "conflict";
+  case error_code::rate_limited:
+    return "rate_limited";
   case error_code::method_not_allowed:
     return "method_not_allowed";
   case error_code::payload_too_large:

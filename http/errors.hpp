@@ -14,6 +14,7 @@ enum class error_code {
   forbidden,
   not_found,
   conflict,
+  rate_limited,
   method_not_allowed,
   payload_too_large,
   unsupported_media_type,

@@ -34,7 +34,11 @@ void write_operation(json_writer& json, const core::operation_record& op) {
 }
 
 template <class Value>
-void write_map(json_writer& json, const char* name, const std::map<std::string, actors::slice>& map, Value value) {
+void write_map(
+    json_writer& json,
+    const char* name,
+    const std::map<std::string, actors::slice>& map,
+    Value value) {
   json.key(name).begin_object();
   for (const auto& [key, figures] : map) {
     json.key(key);
@@ -66,7 +70,8 @@ std::string render_created(const std::string& operation_id, bool duplicate) {
   return json.take();
 }
 
-std::string render_operations(const storage::operation_page& page, const storage::operation_filter& filter) {
+std::string
+render_operations(const storage::operation_page& page, const storage::operation_filter& filter) {
   json_writer json;
   json.begin_object();
   json.key("success").boolean(true);
@@ -121,7 +126,8 @@ api_response render_batch_response(
 
   if (accepted == 0)
     return make_error_response(
-        {error_code::validation_error, "no operation of the batch was accepted; see data.results", "operations"},
+        {error_code::validation_error, "no operation of the batch was accepted; see data.results",
+         "operations"},
         request_id, correlation_id, data.text());
   json_writer body;
   body.begin_object();
@@ -157,10 +163,18 @@ std::string render_metrics(const actors::metrics_result& result) {
   json.end_object();
 
   const auto& summary = result.summary;
-  write_map(json, "operations_by_type", summary.by_type, [&](const actors::slice& s) { json.number(s.operations); });
-  write_map(json, "operations_by_model", summary.by_model, [&](const actors::slice& s) { json.number(s.operations); });
-  write_map(json, "cost_by_model", summary.by_model, [&](const actors::slice& s) { json.decimal(s.cost_nusd, 9); });
-  write_map(json, "tokens_by_model", summary.by_model, [&](const actors::slice& s) { json.number(s.total_tokens); });
+  write_map(json, "operations_by_type", summary.by_type, [&](const actors::slice& s) {
+    json.number(s.operations);
+  });
+  write_map(json, "operations_by_model", summary.by_model, [&](const actors::slice& s) {
+    json.number(s.operations);
+  });
+  write_map(json, "cost_by_model", summary.by_model, [&](const actors::slice& s) {
+    json.decimal(s.cost_nusd, 9);
+  });
+  write_map(json, "tokens_by_model", summary.by_model, [&](const actors::slice& s) {
+    json.number(s.total_tokens);
+  });
   write_period(json, result.range);
   json.end_object();
   json.end_object();
@@ -187,7 +201,8 @@ std::string render_cost_analysis(const actors::metrics_result& result) {
   json.key("cost_trend").begin_array();
   for (const auto& point : summary.trend) {
     json.begin_object();
-    json.key("period_start").string(core::format_rfc3339(point.period_start_s * core::micros_per_second));
+    json.key("period_start")
+        .string(core::format_rfc3339(point.period_start_s * core::micros_per_second));
     json.key("cost_usd").decimal(point.figures.cost_nusd, 9);
     json.key("operations").number(point.figures.operations);
     json.key("total_tokens").number(point.figures.total_tokens);

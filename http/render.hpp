@@ -12,11 +12,13 @@ namespace llmops::http {
 std::string render_created(const std::string& operation_id, bool duplicate);
 
 /// {"success": true, "data": {"operations": [...], "count", "total", "limit", "offset"}}
-std::string render_operations(const storage::operation_page& page, const storage::operation_filter& filter);
+std::string
+render_operations(const storage::operation_page& page, const storage::operation_filter& filter);
 
 /// What became of one operation of a batch.
 struct batch_item {
   enum state_t { pending, created, duplicate, rejected } state = pending;
+
   std::string operation_id; ///< Empty when rejected before an id was settled.
   api_error error;          ///< When rejected.
 };

@@ -51,11 +51,17 @@ std::string correlation_of(std::string_view header, const std::string& request_i
 
 class session : public std::enable_shared_from_this<session> {
 public:
-  session(tcp::socket&& socket, api& handler, const server_limits& limits, std::atomic<std::size_t>& in_flight)
+  session(
+      tcp::socket&& socket,
+      api& handler,
+      const server_limits& limits,
+      std::atomic<std::size_t>& in_flight)
       : stream_(std::move(socket)), api_(handler), limits_(limits), in_flight_(in_flight) {}
 
   void start() {
-    asio::dispatch(stream_.get_executor(), beast::bind_front_handler(&session::do_read_header, shared_from_this()));
+    asio::dispatch(
+        stream_.get_executor(),
+        beast::bind_front_handler(&session::do_read_header, shared_from_this()));
   }
 
 private:
@@ -65,7 +71,8 @@ private:
     parser_->header_limit(static_cast<std::uint32_t>(limits_.max_header_bytes));
     stream_.expires_after(limits_.read_timeout);
     bhttp::async_read_header(
-        stream_, buffer_, *parser_, beast::bind_front_handler(&session::on_read_header, shared_from_this()));
+        stream_, buffer_, *parser_,
+        beast::bind_front_handler(&session::on_read_header, shared_from_this()));
   }
 
   void on_read_header(beast::error_code ec, std::size_t) {
@@ -77,7 +84,8 @@ private:
     if (beast::iequals(request[bhttp::field::expect], "100-continue")) {
       continue_.emplace(bhttp::status::continue_, request.version());
       bhttp::async_write(
-          stream_, *continue_, [self = shared_from_this()](beast::error_code write_ec, std::size_t) {
+          stream_, *continue_,
+          [self = shared_from_this()](beast::error_code write_ec, std::size_t) {
             if (write_ec)
               return self->close();
             self->do_read_body();
@@ -88,7 +96,9 @@ private:
   }
 
   void do_read_body() {
-    bhttp::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&session::on_read, shared_from_this()));
+    bhttp::async_read(
+        stream_, buffer_, *parser_,
+        beast::bind_front_handler(&session::on_read, shared_from_this()));
   }
 
   void on_read(beast::error_code ec, std::size_t) {
@@ -97,14 +107,19 @@ private:
       // Errors the client should hear about; anything else (timeout, reset, EOF) just closes.
       std::optional<api_error> error;
       if (ec == bhttp::error::body_limit)
-        error = api_error{error_code::payload_too_large,
-                          "request body exceeds " + std::to_string(limits_.max_body_bytes) + " bytes", "body"};
+        error = api_error{
+            error_code::payload_too_large,
+            "request body exceeds " + std::to_string(limits_.max_body_bytes) + " bytes", "body"};
       else if (ec == bhttp::error::header_limit)
-        error = api_error{error_code::header_too_large,
-                          "request header exceeds " + std::to_string(limits_.max_header_bytes) + " bytes", "header"};
-      else if (ec.category() == http_error_category() && ec != bhttp::error::end_of_stream &&
-               ec != bhttp::error::partial_message)
-        error = api_error{error_code::validation_error, "malformed HTTP request: " + ec.message(), "request"};
+        error = api_error{
+            error_code::header_too_large,
+            "request header exceeds " + std::to_string(limits_.max_header_bytes) + " bytes",
+            "header"};
+      else if (
+          ec.category() == http_error_category() && ec != bhttp::error::end_of_stream &&
+          ec != bhttp::error::partial_message)
+        error = api_error{
+            error_code::validation_error, "malformed HTTP request: " + ec.message(), "request"};
       if (!error)
         return close();
       ++in_flight_;
@@ -156,9 +171,12 @@ private:
     response_.prepare_payload();
 
     if (log.enabled(core::log_level::debug))
-      log.debug("request answered request_id=" + request_id_ + " status=" + std::to_string(answer.status));
+      log.debug(
+          "request answered request_id=" + request_id_ +
+          " status=" + std::to_string(answer.status));
     stream_.expires_after(limits_.write_timeout);
-    bhttp::async_write(stream_, response_, beast::bind_front_handler(&session::on_write, shared_from_this()));
+    bhttp::async_write(
+        stream_, response_, beast::bind_front_handler(&session::on_write, shared_from_this()));
   }
 
   void on_write(beast::error_code ec, std::size_t) {
@@ -190,7 +208,8 @@ private:
 
   void do_linger() {
     stream_.async_read_some(
-        asio::buffer(drain_buffer_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+        asio::buffer(drain_buffer_),
+        [self = shared_from_this()](beast::error_code ec, std::size_t) {
           if (ec)
             return self->stream_.close();
           self->do_linger();
@@ -216,25 +235,28 @@ private:
 
 struct server::impl : std::enable_shared_from_this<server::impl> {
   impl(asio::io_context& io, api& handler, server_limits limits)
-      : io(io), acceptor(asio::make_strand(io)), retry_timer(acceptor.get_executor()), handler(handler),
-        limits(limits) {}
+      : io(io), acceptor(asio::make_strand(io)), retry_timer(acceptor.get_executor()),
+        handler(handler), limits(limits) {}
 
   void do_accept() {
-    acceptor.async_accept(asio::make_strand(io), [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
-      if (ec == asio::error::operation_aborted || !self->acceptor.is_open())
-        return;
-      if (ec) {
-        log.warning("accept failed error=\"" + ec.message() + "\"");
-        self->retry_timer.expires_after(accept_retry_delay);
-        self->retry_timer.async_wait([self](beast::error_code) {
-          if (self->acceptor.is_open())
-            self->do_accept();
+    acceptor.async_accept(
+        asio::make_strand(io),
+        [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
+          if (ec == asio::error::operation_aborted || !self->acceptor.is_open())
+            return;
+          if (ec) {
+            log.warning("accept failed error=\"" + ec.message() + "\"");
+            self->retry_timer.expires_after(accept_retry_delay);
+            self->retry_timer.async_wait([self](beast::error_code) {
+              if (self->acceptor.is_open())
+                self->do_accept();
+            });
+            return;
+          }
+          std::make_shared<session>(std::move(socket), self->handler, self->limits, self->in_flight)
+              ->start();
+          self->do_accept();
         });
-        return;
-      }
-      std::make_shared<session>(std::move(socket), self->handler, self->limits, self->in_flight)->start();
-      self->do_accept();
-    });
   }
 
   asio::io_context& io;
@@ -287,6 +309,8 @@ void server::stop_accepting() {
   });
 }
 
-std::size_t server::in_flight() const { return impl_->in_flight.load(); }
+std::size_t server::in_flight() const {
+  return impl_->in_flight.load();
+}
 
 } // namespace llmops::http

@@ -14,10 +14,10 @@ class io_context;
 namespace llmops::http {
 
 struct server_limits {
-  std::size_t max_body_bytes = 1 << 20;             ///< Larger bodies get 413.
-  std::size_t max_header_bytes = 8 << 10;           ///< Larger headers get 431.
-  std::chrono::milliseconds read_timeout{30'000};   ///< For one whole request, idle included.
-  std::chrono::milliseconds write_timeout{30'000};  ///< For one whole response.
+  std::size_t max_body_bytes = 1 << 20;            ///< Larger bodies get 413.
+  std::size_t max_header_bytes = 8 << 10;          ///< Larger headers get 431.
+  std::chrono::milliseconds read_timeout{30'000};  ///< For one whole request, idle included.
+  std::chrono::milliseconds write_timeout{30'000}; ///< For one whole response.
 };
 
 /// The Beast HTTP/1.1 front end: accepts connections and runs one session per connection,

@@ -6,6 +6,7 @@ LLMOPS_PACKAGES=(
   libcaf-dev
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-test1.81-dev
   libpq-dev postgresql-15
+  clang libclang-rt-14-dev
 )
 PG_BIN=/usr/lib/postgresql/15/bin
 
@@ -35,6 +36,13 @@ build_tree() {
   shift 2
   cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE="$type" "$@" >/dev/null
   cmake --build "$dir" -j 2
+}
+
+# build_fuzzer DIR: builds the libFuzzer harness of the request path with clang and sanitizers.
+build_fuzzer() {
+  CC=clang CXX=clang++ cmake -S . -B "$1" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=OFF \
+    -DLLMOPS_FUZZ=ON >/dev/null
+  cmake --build "$1" -j 2 --target request_fuzz
 }
 
 # Runs a command as the PostgreSQL owner: postgres when we are root, else ourselves.

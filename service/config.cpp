@@ -27,13 +27,17 @@ struct key_spec {
 
 const key_spec keys[] = {
     {"service_name", "SERVICE_NAME", &config::service_name, 0, 0, "name reported by /health"},
-    {"service_port", "SERVICE_PORT", &config::service_port, 0, 65535, "HTTP port; 0 picks a free one"},
+    {"service_port", "SERVICE_PORT", &config::service_port, 0, 65535,
+     "HTTP port; 0 picks a free one"},
     {"database_url", "DATABASE_URL", &config::database_url, 0, 0,
      "PostgreSQL URL or conninfo (required; scripts/run starts one under var/ when unset)"},
-    {"enable_nats", "ENABLE_NATS", &config::enable_nats, 0, 0, "NATS publishing (not built; must be false)"},
-    {"enable_otel", "ENABLE_OTEL", &config::enable_otel, 0, 0, "OpenTelemetry export (not built; must be false)"},
+    {"enable_nats", "ENABLE_NATS", &config::enable_nats, 0, 0,
+     "NATS publishing (not built; must be false)"},
+    {"enable_otel", "ENABLE_OTEL", &config::enable_otel, 0, 0,
+     "OpenTelemetry export (not built; must be false)"},
     {"bind_address", "LLMOPS_BIND_ADDRESS", &config::bind_address, 0, 0, "address to listen on"},
-    {"http_threads", "LLMOPS_HTTP_THREADS", &config::http_threads, 1, 64, "threads running the HTTP front end"},
+    {"http_threads", "LLMOPS_HTTP_THREADS", &config::http_threads, 1, 64,
+     "threads running the HTTP front end"},
     {"actor_threads", "LLMOPS_ACTOR_THREADS", &config::actor_threads, 1, 64,
      "threads of the actor scheduler (sharing policy)"},
     {"flush_rows", "LLMOPS_FLUSH_ROWS", &config::flush_rows, 1, 100000,
@@ -59,6 +63,11 @@ const key_spec keys[] = {
     {"log_level", "LLMOPS_LOG_LEVEL", &config::log_level, 0, 0, "debug, info, warning or error"},
     {"pricing_file", "LLMOPS_PRICING_FILE", &config::pricing_file, 0, 0,
      "price catalog for operations sent without cost_usd; reloaded on SIGHUP"},
+    {"rate_limit_per_second", "LLMOPS_RATE_LIMIT_PER_SECOND", &config::rate_limit_per_second, 0,
+     1000000,
+     "requests per second each tenant (X-Tenant-ID) may make, beyond which 429; 0 is no limit"},
+    {"rate_limit_burst", "LLMOPS_RATE_LIMIT_BURST", &config::rate_limit_burst, 0, 10000000,
+     "requests a tenant may make at once after idling; 0 means one second's worth"},
 };
 
 std::string normalize(std::string name) {
@@ -76,7 +85,12 @@ const key_spec* find_key(const std::string& name) {
 }
 
 // Sets one key from text; source names where it came from, for the error.
-bool assign(config& settings, const key_spec& key, const std::string& value, const std::string& source, std::string& error) {
+bool assign(
+    config& settings,
+    const key_spec& key,
+    const std::string& value,
+    const std::string& source,
+    std::string& error) {
   if (auto text = std::get_if<std::string config::*>(&key.target)) {
     settings.*(*text) = value;
     settings.pricing_file_given = settings.pricing_file_given || *text == &config::pricing_file;
@@ -97,9 +111,10 @@ bool assign(config& settings, const key_spec& key, const std::string& value, con
   auto number = std::get<std::int64_t config::*>(key.target);
   std::int64_t parsed = 0;
   auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), parsed);
-  if (ec != std::errc{} || end != value.data() + value.size() || parsed < key.min || parsed > key.max) {
-    error = "bad value for " + source + ": \"" + value + "\"; expected an integer from " + std::to_string(key.min) +
-            " to " + std::to_string(key.max);
+  if (ec != std::errc{} || end != value.data() + value.size() || parsed < key.min ||
+      parsed > key.max) {
+    error = "bad value for " + source + ": \"" + value + "\"; expected an integer from " +
+            std::to_string(key.min) + " to " + std::to_string(key.max);
     return false;
   }
   settings.*number = parsed;
@@ -145,7 +160,8 @@ bool load_file(config& settings, const std::string& path, bool required, std::st
 
 } // namespace
 
-std::optional<config> load_config(int argc, const char* const* argv, std::string& error, bool& help) {
+std::optional<config>
+load_config(int argc, const char* const* argv, std::string& error, bool& help) {
   config settings;
   help = false;
 
@@ -213,7 +229,8 @@ std::optional<config> load_config(int argc, const char* const* argv, std::string
     return std::nullopt;
   }
   if (!core::parse_log_level(settings.log_level)) {
-    error = "bad value for LLMOPS_LOG_LEVEL: \"" + settings.log_level + "\"; expected debug, info, warning or error";
+    error = "bad value for LLMOPS_LOG_LEVEL: \"" + settings.log_level +
+            "\"; expected debug, info, warning or error";
     return std::nullopt;
   }
   if (settings.enable_nats) {
@@ -245,8 +262,9 @@ std::string describe_config() {
 }
 
 std::string summarize(const config& settings) {
-  return "configuration service_name=" + settings.service_name + " bind=" + settings.bind_address + ":" +
-         std::to_string(settings.service_port) + " database=\"" + storage::redact_conninfo(settings.database_url) +
+  return "configuration service_name=" + settings.service_name + " bind=" + settings.bind_address +
+         ":" + std::to_string(settings.service_port) + " database=\"" +
+         storage::redact_conninfo(settings.database_url) +
          "\" http_threads=" + std::to_string(settings.http_threads) +
          " actor_threads=" + std::to_string(settings.actor_threads) +
          " flush_rows=" + std::to_string(settings.flush_rows) +

@@ -30,12 +30,15 @@ struct config {
   std::int64_t shutdown_timeout_ms = 10000;
   std::string log_level = "info";
   std::string pricing_file = "conf/pricing.json";
+  std::int64_t rate_limit_per_second = 0;
+  std::int64_t rate_limit_burst = 0;
   bool pricing_file_given = false; ///< Set when pricing_file came from a file, env or flag.
 };
 
 /// Loads the configuration from file, environment and arguments. Returns nullopt with error
 /// naming the key on a bad key or value. Sets help when --help was given.
-std::optional<config> load_config(int argc, const char* const* argv, std::string& error, bool& help);
+std::optional<config>
+load_config(int argc, const char* const* argv, std::string& error, bool& help);
 
 /// One line per key: name, environment variable, default, meaning.
 std::string describe_config();

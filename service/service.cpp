@@ -7,7 +7,6 @@
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
-
 #include <filesystem>
 #include <thread>
 
@@ -57,7 +56,9 @@ struct service::impl {
 
 service::service(config settings) : impl_(std::make_unique<impl>(std::move(settings))) {}
 
-service::~service() { shutdown(); }
+service::~service() {
+  shutdown();
+}
 
 bool service::start(std::string& error) {
   auto& d = *impl_;
@@ -79,6 +80,10 @@ bool service::start(std::string& error) {
   info.name = d.settings.service_name;
   info.version = LLMOPS_VERSION;
   info.started_at = core::now_micros();
+  info.rate_limit_per_second = static_cast<double>(d.settings.rate_limit_per_second);
+  info.rate_limit_burst = static_cast<double>(
+      d.settings.rate_limit_burst > 0 ? d.settings.rate_limit_burst
+                                      : d.settings.rate_limit_per_second);
   d.handler = std::make_unique<http::api>(d.runtime, d.catalog, info);
 
   http::server_limits limits;
@@ -86,7 +91,8 @@ bool service::start(std::string& error) {
   limits.max_header_bytes = static_cast<std::size_t>(d.settings.max_header_bytes);
   limits.read_timeout = std::chrono::milliseconds(d.settings.read_timeout_ms);
   d.server = std::make_unique<http::server>(d.io, *d.handler, limits);
-  if (!d.server->listen(d.settings.bind_address, static_cast<unsigned short>(d.settings.service_port), error)) {
+  if (!d.server->listen(
+          d.settings.bind_address, static_cast<unsigned short>(d.settings.service_port), error)) {
     d.runtime.stop();
     return false;
   }
@@ -116,7 +122,9 @@ bool service::reload_pricing(std::string& error) {
   return true;
 }
 
-unsigned short service::port() const { return impl_->server ? impl_->server->port() : 0; }
+unsigned short service::port() const {
+  return impl_->server ? impl_->server->port() : 0;
+}
 
 void service::shutdown() {
   auto& d = *impl_;
@@ -137,7 +145,8 @@ void service::shutdown() {
   while (d.server->in_flight() > 0 && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(shutdown_poll);
   if (d.server->in_flight() > 0)
-    log.warning("requests still unanswered at shutdown count=" + std::to_string(d.server->in_flight()));
+    log.warning(
+        "requests still unanswered at shutdown count=" + std::to_string(d.server->in_flight()));
 
   d.work.reset();
   d.io.stop();

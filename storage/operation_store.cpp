@@ -32,7 +32,8 @@ void decode_operation(const pg_result& result, int row, core::operation_record& 
   op.cost_nusd = result.int64(row, 11);
   op.cached_prompt_tokens = result.int64(row, 12);
   op.reasoning_tokens = result.int64(row, 13);
-  op.cost_source = static_cast<std::uint8_t>(core::cost_source_index(result.value(row, 14)).value_or(0));
+  op.cost_source =
+      static_cast<std::uint8_t>(core::cost_source_index(result.value(row, 14)).value_or(0));
   if (PQnfields(result.get()) > 15)
     op.metadata_json = result.value(row, 15);
 }
@@ -109,8 +110,7 @@ db_status insert_operations(
     append_array_element(arrays[4], op->model);
     append_array_element(arrays[5], core::operation_statuses[op->status]);
     append_array_element(
-        arrays[6],
-        op->agent_id ? std::optional<std::string_view>(*op->agent_id) : std::nullopt);
+        arrays[6], op->agent_id ? std::optional<std::string_view>(*op->agent_id) : std::nullopt);
     append_array_element(arrays[7], std::to_string(op->prompt_tokens));
     append_array_element(arrays[8], std::to_string(op->completion_tokens));
     append_array_element(arrays[9], std::to_string(op->total_tokens));
@@ -142,7 +142,8 @@ db_status insert_operations(
   return {};
 }
 
-db_status query_operations(pg_connection& conn, const operation_filter& filter, operation_page& page) {
+db_status
+query_operations(pg_connection& conn, const operation_filter& filter, operation_page& page) {
   std::vector<pg_param> params;
   std::string where;
   add_filters(filter, where, params);

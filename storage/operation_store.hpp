@@ -38,11 +38,12 @@ struct operation_filter {
 
 struct operation_page {
   std::vector<core::operation_record> operations; ///< Newest first.
-  std::int64_t total = 0;                          ///< All rows matching the filter.
+  std::int64_t total = 0;                         ///< All rows matching the filter.
 };
 
 /// One page of operations, newest first, and the count of all matching rows.
-db_status query_operations(pg_connection& conn, const operation_filter& filter, operation_page& page);
+db_status
+query_operations(pg_connection& conn, const operation_filter& filter, operation_page& page);
 
 /// Streams every stored operation to sink, in no particular order (metadata left empty).
 db_status

@@ -11,13 +11,8 @@ namespace {
 
 // Defaults added to every connection so that a dead peer is noticed within seconds.
 constexpr const char* default_keywords[] = {
-    "connect_timeout",
-    "keepalives",
-    "keepalives_idle",
-    "keepalives_interval",
-    "keepalives_count",
-    "tcp_user_timeout",
-    "application_name",
+    "connect_timeout",  "keepalives",       "keepalives_idle",  "keepalives_interval",
+    "keepalives_count", "tcp_user_timeout", "application_name",
 };
 constexpr const char* default_values[] = {"5", "1", "10", "5", "3", "15000", "llmops-service"};
 
@@ -78,7 +73,8 @@ std::int64_t pg_result::int64(int row, int column) const {
   return number;
 }
 
-std::unique_ptr<pg_connection> pg_connection::open(const std::string& conninfo, std::string& error) {
+std::unique_ptr<pg_connection>
+pg_connection::open(const std::string& conninfo, std::string& error) {
   // Defaults first: the expanded dbname entry that follows overrides any of them.
   std::vector<const char*> keywords(std::begin(default_keywords), std::end(default_keywords));
   std::vector<const char*> values(std::begin(default_values), std::end(default_values));
@@ -105,17 +101,21 @@ std::unique_ptr<pg_connection> pg_connection::open(const std::string& conninfo, 
   return connection;
 }
 
-pg_connection::~pg_connection() { PQfinish(conn_); }
+pg_connection::~pg_connection() {
+  PQfinish(conn_);
+}
 
 db_status pg_connection::check(const pg_result& result) {
   ExecStatusType status = result.get() ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
   if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
     return {};
 
-  std::string message = one_line(result.get() ? PQresultErrorMessage(result.get()) : PQerrorMessage(conn_));
+  std::string message =
+      one_line(result.get() ? PQresultErrorMessage(result.get()) : PQerrorMessage(conn_));
   if (PQstatus(conn_) != CONNECTION_OK)
     return {failure_kind::connection, message};
-  const char* sqlstate = result.get() ? PQresultErrorField(result.get(), PG_DIAG_SQLSTATE) : nullptr;
+  const char* sqlstate =
+      result.get() ? PQresultErrorField(result.get(), PG_DIAG_SQLSTATE) : nullptr;
   return {classify_sqlstate(sqlstate), message};
 }
 

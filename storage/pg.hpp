@@ -1,7 +1,6 @@
 #pragma once
 
 #include <libpq-fe.h>
-
 #include <memory>
 #include <optional>
 #include <string>
@@ -23,10 +22,13 @@ enum class failure_kind {
 class db_status {
 public:
   db_status() = default;
+
   db_status(failure_kind kind, std::string message) : kind_(kind), message_(std::move(message)) {}
 
   bool ok() const { return kind_ == failure_kind::none; }
+
   failure_kind kind() const { return kind_; }
+
   const std::string& message() const { return message_; }
 
 private:
@@ -40,12 +42,15 @@ public:
   explicit pg_result(PGresult* result = nullptr) : result_(result, &PQclear) {}
 
   PGresult* get() const { return result_.get(); }
+
   int rows() const { return PQntuples(result_.get()); }
+
   bool is_null(int row, int column) const { return PQgetisnull(result_.get(), row, column) != 0; }
 
   std::string_view value(int row, int column) const {
-    return {PQgetvalue(result_.get(), row, column),
-            static_cast<std::size_t>(PQgetlength(result_.get(), row, column))};
+    return {
+        PQgetvalue(result_.get(), row, column),
+        static_cast<std::size_t>(PQgetlength(result_.get(), row, column))};
   }
 
   std::int64_t int64(int row, int column) const;

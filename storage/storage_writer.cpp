@@ -7,7 +7,6 @@
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
-
 #include <random>
 
 namespace llmops::storage {
@@ -85,7 +84,8 @@ struct writer_state {
 
 using writer_actor = caf::stateful_actor<writer_state>*;
 
-std::vector<const core::operation_record*> pointers_to(const std::vector<core::operation_record>& rows) {
+std::vector<const core::operation_record*>
+pointers_to(const std::vector<core::operation_record>& rows) {
   std::vector<const core::operation_record*> pointers;
   pointers.reserve(rows.size());
   for (const auto& row : rows)
@@ -103,7 +103,8 @@ void publish(writer_actor self, std::vector<core::operation_record>&& rows) {
       std::make_shared<std::vector<core::operation_record>>(std::move(rows)));
 }
 
-void remember_in_doubt(writer_state& st, std::int64_t write_batch, std::vector<core::operation_record> rows) {
+void remember_in_doubt(
+    writer_state& st, std::int64_t write_batch, std::vector<core::operation_record> rows) {
   st.in_doubt_rows += rows.size();
   st.in_doubt.push_back({write_batch, std::move(rows)});
   while (st.in_doubt_rows > max_in_doubt_rows) {
@@ -152,7 +153,8 @@ pg_connection* connection(writer_actor self, bool force) {
 }
 
 // Inserts the rows of jobs in one transaction. On success, created holds a flag per row.
-db_status commit(writer_actor self, std::vector<core::operation_record>& rows, std::vector<bool>& created) {
+db_status
+commit(writer_actor self, std::vector<core::operation_record>& rows, std::vector<bool>& created) {
   auto& st = self->state;
   pg_connection* conn = connection(self, false);
   if (conn == nullptr)
@@ -190,7 +192,10 @@ db_status commit(writer_actor self, std::vector<core::operation_record>& rows, s
 }
 
 // Tells retries from conflicting reuses of an id among the rows that were not inserted.
-std::vector<row_outcome> classify(writer_state& st, const std::vector<core::operation_record>& rows, const std::vector<bool>& created) {
+std::vector<row_outcome> classify(
+    writer_state& st,
+    const std::vector<core::operation_record>& rows,
+    const std::vector<bool>& created) {
   std::vector<row_outcome> outcomes(rows.size(), row_outcome::created);
   std::vector<const core::operation_record*> existing;
   std::vector<std::size_t> positions;
@@ -270,12 +275,14 @@ void flush(writer_actor self) {
     auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
         std::chrono::steady_clock::now() - started);
     log.debug(
-        "batch committed rows=" + std::to_string(rows_total) + " ok=" +
-        (status.ok() ? "true" : "false") + " duration_ms=" +
-        std::to_string(static_cast<double>(elapsed.count()) / 1000.0));
+        "batch committed rows=" + std::to_string(rows_total) +
+        " ok=" + (status.ok() ? "true" : "false") +
+        " duration_ms=" + std::to_string(static_cast<double>(elapsed.count()) / 1000.0));
   }
   if (!status.ok() && status.kind() == failure_kind::rejected)
-    log.error("batch refused by the database rows=" + std::to_string(rows_total) + " error=\"" + status.message() + "\"");
+    log.error(
+        "batch refused by the database rows=" + std::to_string(rows_total) + " error=\"" +
+        status.message() + "\"");
 }
 
 void schedule_flush(writer_actor self) {

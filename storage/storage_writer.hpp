@@ -3,9 +3,8 @@
 #include "core/operation.hpp"
 #include "storage/pg.hpp"
 
-#include <caf/fwd.hpp>
-
 #include <atomic>
+#include <caf/fwd.hpp>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -50,8 +49,8 @@ using committed_rows = std::shared_ptr<std::vector<core::operation_record>>;
 
 struct writer_config {
   std::string conninfo;
-  std::size_t flush_rows = 1000;                 ///< Commit as soon as this many rows wait.
-  std::chrono::milliseconds flush_interval{0};   ///< 0: commit when the mailbox is drained.
+  std::size_t flush_rows = 1000;               ///< Commit as soon as this many rows wait.
+  std::chrono::milliseconds flush_interval{0}; ///< 0: commit when the mailbox is drained.
   std::shared_ptr<std::atomic<std::int64_t>> queued_rows; ///< Lowered as jobs are answered.
 };
 

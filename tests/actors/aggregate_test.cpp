@@ -1,7 +1,6 @@
 #include "actors/aggregate.hpp"
 
 #include <boost/test/unit_test.hpp>
-
 #include <random>
 
 using namespace llmops;
@@ -9,7 +8,8 @@ using namespace llmops::actors;
 
 namespace {
 
-const std::int64_t t0 = core::parse_rfc3339("2024-03-01T00:00:00Z").value() / core::micros_per_second;
+const std::int64_t t0 =
+    core::parse_rfc3339("2024-03-01T00:00:00Z").value() / core::micros_per_second;
 
 core::operation_record random_operation(std::mt19937_64& random, std::int64_t span_s) {
   static const char* models[] = {"gpt-4", "gpt-4o-mini", "claude-3-5-sonnet", "mistral-large"};
@@ -31,7 +31,8 @@ core::operation_record random_operation(std::mt19937_64& random, std::int64_t sp
 }
 
 // The same figures computed the slow, obvious way.
-metrics_summary brute_force(const std::vector<core::operation_record>& ops, std::int64_t start, std::int64_t end) {
+metrics_summary
+brute_force(const std::vector<core::operation_record>& ops, std::int64_t start, std::int64_t end) {
   metrics_summary expected;
   for (const auto& op : ops) {
     const std::int64_t second = core::floor_div(op.timestamp_us, core::micros_per_second);
@@ -106,7 +107,9 @@ BOOST_AUTO_TEST_CASE(trend_buckets_partition_the_range) {
     ops.push_back(random_operation(random, 3 * 86400));
     aggregate.apply(ops.back());
   }
-  for (auto step : {granularity::minute, granularity::hour, granularity::day, granularity::week, granularity::month}) {
+  for (auto step :
+       {granularity::minute, granularity::hour, granularity::day, granularity::week,
+        granularity::month}) {
     const resolved_range range{t0 + 1234, t0 + 2 * 86400 + 77, step};
     metrics_summary got = aggregate.summarize(range);
     BOOST_REQUIRE(!got.trend.empty());
@@ -116,7 +119,8 @@ BOOST_AUTO_TEST_CASE(trend_buckets_partition_the_range) {
     slice total;
     for (std::size_t i = 0; i < got.trend.size(); ++i) {
       const std::int64_t start = got.trend[i].period_start_s;
-      const std::int64_t end = i + 1 < got.trend.size() ? got.trend[i + 1].period_start_s : range.end_s;
+      const std::int64_t end =
+          i + 1 < got.trend.size() ? got.trend[i + 1].period_start_s : range.end_s;
       if (i > 0)
         BOOST_REQUIRE_EQUAL(bucket_floor(start, step), start);
       require_equal(got.trend[i].figures, brute_force(ops, start, end).all);
@@ -158,13 +162,21 @@ BOOST_AUTO_TEST_SUITE_END()
 BOOST_AUTO_TEST_SUITE(calendar_buckets)
 
 BOOST_AUTO_TEST_CASE(weeks_start_on_monday_and_months_on_the_first) {
-  auto at = [](const char* text) { return core::parse_rfc3339(text).value() / core::micros_per_second; };
-  BOOST_REQUIRE_EQUAL(bucket_floor(at("2024-03-07T10:00:00Z"), granularity::week), at("2024-03-04T00:00:00Z"));
-  BOOST_REQUIRE_EQUAL(bucket_floor(at("2024-03-04T00:00:00Z"), granularity::week), at("2024-03-04T00:00:00Z"));
-  BOOST_REQUIRE_EQUAL(bucket_floor(at("2024-03-03T23:59:59Z"), granularity::week), at("2024-02-26T00:00:00Z"));
-  BOOST_REQUIRE_EQUAL(bucket_floor(at("2024-02-29T12:00:00Z"), granularity::month), at("2024-02-01T00:00:00Z"));
-  BOOST_REQUIRE_EQUAL(bucket_next(at("2024-12-15T00:00:00Z"), granularity::month), at("2025-01-01T00:00:00Z"));
-  BOOST_REQUIRE_EQUAL(bucket_next(at("2024-01-31T00:00:00Z"), granularity::month), at("2024-02-01T00:00:00Z"));
+  auto at = [](const char* text) {
+    return core::parse_rfc3339(text).value() / core::micros_per_second;
+  };
+  BOOST_REQUIRE_EQUAL(
+      bucket_floor(at("2024-03-07T10:00:00Z"), granularity::week), at("2024-03-04T00:00:00Z"));
+  BOOST_REQUIRE_EQUAL(
+      bucket_floor(at("2024-03-04T00:00:00Z"), granularity::week), at("2024-03-04T00:00:00Z"));
+  BOOST_REQUIRE_EQUAL(
+      bucket_floor(at("2024-03-03T23:59:59Z"), granularity::week), at("2024-02-26T00:00:00Z"));
+  BOOST_REQUIRE_EQUAL(
+      bucket_floor(at("2024-02-29T12:00:00Z"), granularity::month), at("2024-02-01T00:00:00Z"));
+  BOOST_REQUIRE_EQUAL(
+      bucket_next(at("2024-12-15T00:00:00Z"), granularity::month), at("2025-01-01T00:00:00Z"));
+  BOOST_REQUIRE_EQUAL(
+      bucket_next(at("2024-01-31T00:00:00Z"), granularity::month), at("2024-02-01T00:00:00Z"));
 }
 
 BOOST_AUTO_TEST_CASE(resolves_open_ranges_from_the_data) {
@@ -191,7 +203,8 @@ BOOST_AUTO_TEST_CASE(picks_granularity_from_length_and_refuses_too_many_buckets)
   BOOST_REQUIRE(days->step == granularity::day);
   auto hours = resolve_range({t0, t0 + 2 * 86400, std::nullopt}, std::nullopt, t0, error);
   BOOST_REQUIRE(hours->step == granularity::hour);
-  auto refused = resolve_range({t0, t0 + 365 * 86400, granularity::minute}, std::nullopt, t0, error);
+  auto refused =
+      resolve_range({t0, t0 + 365 * 86400, granularity::minute}, std::nullopt, t0, error);
   BOOST_REQUIRE(!refused);
   BOOST_REQUIRE(error.find("coarser granularity") != std::string::npos);
 }

@@ -2,7 +2,6 @@
 #include "core/money.hpp"
 
 #include <boost/test/unit_test.hpp>
-
 #include <limits>
 #include <random>
 

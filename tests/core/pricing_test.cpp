@@ -16,7 +16,8 @@ const char* const catalog_text = R"({"models": [
   {"model": "thinker", "prices": [{"effective_from": "2025-01-01", "input": 1, "output": 2, "reasoning_output": 7}]}
 ]})";
 
-operation_record op(const char* model, const char* at, std::int64_t prompt, std::int64_t completion) {
+operation_record
+op(const char* model, const char* at, std::int64_t prompt, std::int64_t completion) {
   operation_record record;
   record.model = model;
   record.timestamp_us = parse_rfc3339(at).value();
@@ -48,12 +49,18 @@ BOOST_AUTO_TEST_CASE(glob_matches_wildcards) {
 BOOST_AUTO_TEST_CASE(prices_by_exact_name_then_longest_pattern_at_the_date) {
   auto catalog = sample();
   // 1M input at $5 and 1M output at $15 before the August price cut; after it $2.50 and $10.
-  BOOST_REQUIRE_EQUAL(catalog.price(op("gpt-4o", "2024-06-01T00:00:00Z", 1'000'000, 1'000'000)).value(), 20 * nano_per_usd);
   BOOST_REQUIRE_EQUAL(
-      catalog.price(op("gpt-4o", "2024-09-01T00:00:00Z", 1'000'000, 1'000'000)).value(), 12'500'000'000);
+      catalog.price(op("gpt-4o", "2024-06-01T00:00:00Z", 1'000'000, 1'000'000)).value(),
+      20 * nano_per_usd);
+  BOOST_REQUIRE_EQUAL(
+      catalog.price(op("gpt-4o", "2024-09-01T00:00:00Z", 1'000'000, 1'000'000)).value(),
+      12'500'000'000);
   // gpt-4o-mini-2024-07-18 matches both patterns; the longer one wins.
-  BOOST_REQUIRE_EQUAL(catalog.price(op("gpt-4o-mini-2024-07-18", "2024-09-01T00:00:00Z", 1000, 1000)).value(), 750'000);
-  BOOST_REQUIRE_EQUAL(catalog.price(op("gpt-4o-2024-11-20", "2024-09-01T00:00:00Z", 1000, 0)).value(), 9'000'000);
+  BOOST_REQUIRE_EQUAL(
+      catalog.price(op("gpt-4o-mini-2024-07-18", "2024-09-01T00:00:00Z", 1000, 1000)).value(),
+      750'000);
+  BOOST_REQUIRE_EQUAL(
+      catalog.price(op("gpt-4o-2024-11-20", "2024-09-01T00:00:00Z", 1000, 0)).value(), 9'000'000);
   // Unknown model, or a time before any price: no price.
   BOOST_REQUIRE(!catalog.price(op("llama-3", "2024-09-01T00:00:00Z", 10, 10)));
   BOOST_REQUIRE(!catalog.price(op("gpt-4o-mini", "2024-07-01T00:00:00Z", 10, 10)));
@@ -93,7 +100,8 @@ BOOST_AUTO_TEST_CASE(refuses_malformed_catalogs_naming_the_entry) {
        "effective_from"},
       {R"({"models": [{"model": "a", "prices": [{"effective_from": "2024-01-01", "input": -1, "output": 1}]}]})",
        "input"},
-      {R"({"models": [{"model": "a", "prices": [{"effective_from": "2024-01-01", "output": 1}]}]})", "required"},
+      {R"({"models": [{"model": "a", "prices": [{"effective_from": "2024-01-01", "output": 1}]}]})",
+       "required"},
       {R"({"models": [{"model": "a", "prices": [{"effective_from": "2024-01-01", "input": 1, "output": 1}]},
                       {"model": "a", "prices": [{"effective_from": "2024-01-01", "input": 1, "output": 1}]}]})",
        "twice"},
@@ -110,8 +118,9 @@ BOOST_AUTO_TEST_CASE(the_shipped_catalog_loads_and_prices_common_models) {
   auto catalog = price_catalog::load(LLMOPS_SOURCE_DIR "/conf/pricing.json", error);
   BOOST_REQUIRE_MESSAGE(catalog, error);
   BOOST_REQUIRE_GE(catalog->entries().size(), 30u);
-  for (const char* model : {"gpt-4o", "gpt-4o-mini-2024-07-18", "claude-3-5-sonnet-20241022", "gemini-1.5-pro-002",
-                            "mistral-large-latest", "o3-mini", "text-embedding-3-small"})
+  for (const char* model :
+       {"gpt-4o", "gpt-4o-mini-2024-07-18", "claude-3-5-sonnet-20241022", "gemini-1.5-pro-002",
+        "mistral-large-latest", "o3-mini", "text-embedding-3-small"})
     BOOST_CHECK_MESSAGE(catalog->price(op(model, "2025-09-01T00:00:00Z", 1000, 100)), model);
   BOOST_REQUIRE(!catalog->price(op("my-own-finetune", "2025-09-01T00:00:00Z", 1000, 100)));
 }

@@ -1,7 +1,6 @@
 #include "support/service_fixture.hpp"
 
 #include <boost/json.hpp>
-
 #include <set>
 
 using namespace llmops;
@@ -25,10 +24,10 @@ std::string operation(
     const std::string& status,
     const std::string& timestamp,
     const std::string& agent = "agent_1") {
-  json::object body{
-      {"operation_type", type}, {"model", model}, {"prompt_tokens", 10}, {"completion_tokens", 5},
-      {"latency_ms", 100}, {"cost_usd", 0.25}, {"status", status}, {"agent_id", agent},
-      {"timestamp", timestamp}, {"metadata", {{"run", 1}}}};
+  json::object body{{"operation_type", type},  {"model", model},    {"prompt_tokens", 10},
+                    {"completion_tokens", 5},  {"latency_ms", 100}, {"cost_usd", 0.25},
+                    {"status", status},        {"agent_id", agent}, {"timestamp", timestamp},
+                    {"metadata", {{"run", 1}}}};
   return json::serialize(body);
 }
 
@@ -47,8 +46,11 @@ std::set<std::string> ids_in(const http_reply& reply) {
 }
 
 // The error envelope of DESIGN.md, checked in full.
-void require_error(const http_reply& reply, int status, const std::string& code, const std::string& field = "") {
-  BOOST_REQUIRE_MESSAGE(reply.status == status, "expected " << status << ", got " << reply.status << ": " << reply.body);
+void require_error(
+    const http_reply& reply, int status, const std::string& code, const std::string& field = "") {
+  BOOST_REQUIRE_MESSAGE(
+      reply.status == status,
+      "expected " << status << ", got " << reply.status << ": " << reply.body);
   auto body = reply.json().as_object();
   BOOST_REQUIRE_EQUAL(body.at("success").as_bool(), false);
   BOOST_REQUIRE_EQUAL(std::string(body.at("error").at("code").as_string()), code);
@@ -58,7 +60,8 @@ void require_error(const http_reply& reply, int status, const std::string& code,
   BOOST_REQUIRE(!body.at("request_id").as_string().empty());
   BOOST_REQUIRE(!body.at("correlation_id").as_string().empty());
   BOOST_REQUIRE_EQUAL(reply.header("X-Request-ID"), std::string(body.at("request_id").as_string()));
-  BOOST_REQUIRE_EQUAL(reply.header("X-Correlation-ID"), std::string(body.at("correlation_id").as_string()));
+  BOOST_REQUIRE_EQUAL(
+      reply.header("X-Correlation-ID"), std::string(body.at("correlation_id").as_string()));
 }
 
 } // namespace
@@ -73,7 +76,10 @@ BOOST_AUTO_TEST_CASE(post_answers_201_once_the_row_is_committed) {
 
   // Acknowledged means committed: another connection sees the row at once.
   BOOST_REQUIRE_EQUAL(
-      db.scalar("SELECT count(*) FROM llmops_operations WHERE tenant_id = 'tenant_123' AND operation_id = $1", {id}),
+      db.scalar(
+          "SELECT count(*) FROM llmops_operations WHERE tenant_id = 'tenant_123' AND operation_id "
+          "= $1",
+          {id}),
       1);
   BOOST_REQUIRE_EQUAL(db.scalar("SELECT cost_nusd FROM llmops_operations"), 3'000'000);
   BOOST_REQUIRE_EQUAL(db.scalar("SELECT latency_us FROM llmops_operations"), 1'250'500);
@@ -93,9 +99,11 @@ BOOST_AUTO_TEST_CASE(every_response_carries_request_and_correlation_ids) {
 
 BOOST_AUTO_TEST_CASE(get_returns_every_stored_field_newest_first) {
   const std::string older = id_of(post(
-      ops_path, operation("gpt-4", "chat", "success", "2024-01-01T10:00:00Z"), {{"X-Tenant-ID", "acme"}}));
+      ops_path, operation("gpt-4", "chat", "success", "2024-01-01T10:00:00Z"),
+      {{"X-Tenant-ID", "acme"}}));
   const std::string newer = id_of(post(
-      ops_path, operation("gpt-4", "chat", "error", "2024-01-01T11:00:00.5Z"), {{"X-Tenant-ID", "acme"}}));
+      ops_path, operation("gpt-4", "chat", "error", "2024-01-01T11:00:00.5Z"),
+      {{"X-Tenant-ID", "acme"}}));
 
   auto reply = get(ops_path, {{"X-Tenant-ID", "acme"}});
   BOOST_REQUIRE_EQUAL(reply.status, 200);
@@ -104,7 +112,8 @@ BOOST_AUTO_TEST_CASE(get_returns_every_stored_field_newest_first) {
   BOOST_REQUIRE_EQUAL(data.at("total").as_int64(), 2);
   auto first = data.at("operations").at(0).as_object();
   BOOST_REQUIRE_EQUAL(std::string(first.at("operation_id").as_string()), newer);
-  BOOST_REQUIRE_EQUAL(std::string(data.at("operations").at(1).at("operation_id").as_string()), older);
+  BOOST_REQUIRE_EQUAL(
+      std::string(data.at("operations").at(1).at("operation_id").as_string()), older);
   BOOST_REQUIRE_EQUAL(std::string(first.at("tenant_id").as_string()), "acme");
   BOOST_REQUIRE_EQUAL(std::string(first.at("agent_id").as_string()), "agent_1");
   BOOST_REQUIRE_EQUAL(std::string(first.at("operation_type").as_string()), "chat");
@@ -115,7 +124,8 @@ BOOST_AUTO_TEST_CASE(get_returns_every_stored_field_newest_first) {
   BOOST_REQUIRE_EQUAL(first.at("latency_ms").to_number<double>(), 100.0);
   BOOST_REQUIRE_EQUAL(first.at("cost_usd").to_number<double>(), 0.25);
   BOOST_REQUIRE_EQUAL(std::string(first.at("status").as_string()), "error");
-  BOOST_REQUIRE_EQUAL(std::string(first.at("timestamp").as_string()), "2024-01-01T11:00:00.500000Z");
+  BOOST_REQUIRE_EQUAL(
+      std::string(first.at("timestamp").as_string()), "2024-01-01T11:00:00.500000Z");
   BOOST_REQUIRE_EQUAL(first.at("metadata").at("run").as_int64(), 1);
 }
 
@@ -154,60 +164,84 @@ BOOST_AUTO_TEST_CASE(limit_and_offset_page_through_the_total) {
   std::vector<std::string> ids;
   for (int i = 0; i < 7; ++i)
     ids.push_back(id_of(post(
-        ops_path, operation("m", "chat", "success", "2024-02-0" + std::to_string(i + 1) + "T00:00:00Z"))));
+        ops_path,
+        operation("m", "chat", "success", "2024-02-0" + std::to_string(i + 1) + "T00:00:00Z"))));
   auto page = get(ops_path + "?limit=3&offset=2").json().at("data");
   BOOST_REQUIRE_EQUAL(page.at("count").as_int64(), 3);
   BOOST_REQUIRE_EQUAL(page.at("total").as_int64(), 7);
   BOOST_REQUIRE_EQUAL(page.at("limit").as_int64(), 3);
   BOOST_REQUIRE_EQUAL(page.at("offset").as_int64(), 2);
   // Newest first: offset 2 starts at the fifth posted.
-  BOOST_REQUIRE_EQUAL(std::string(page.at("operations").at(0).at("operation_id").as_string()), ids[4]);
+  BOOST_REQUIRE_EQUAL(
+      std::string(page.at("operations").at(0).at("operation_id").as_string()), ids[4]);
   BOOST_REQUIRE_EQUAL(get(ops_path + "?offset=100").json().at("data").at("count").as_int64(), 0);
   BOOST_REQUIRE_EQUAL(get(ops_path).json().at("data").at("limit").as_int64(), 100);
 }
 
 BOOST_AUTO_TEST_CASE(tenant_header_isolates_tenants_on_every_endpoint) {
-  id_of(post(ops_path, operation("m", "chat", "success", "2024-01-01T00:00:00Z"), {{"X-Tenant-ID", "a"}}));
-  id_of(post(ops_path, operation("m", "chat", "success", "2024-01-01T00:00:00Z"), {{"X-Tenant-ID", "b"}}));
-  id_of(post(ops_path, operation("m", "chat", "success", "2024-01-01T00:00:01Z"), {{"X-Tenant-ID", "b"}}));
+  id_of(post(
+      ops_path, operation("m", "chat", "success", "2024-01-01T00:00:00Z"), {{"X-Tenant-ID", "a"}}));
+  id_of(post(
+      ops_path, operation("m", "chat", "success", "2024-01-01T00:00:00Z"), {{"X-Tenant-ID", "b"}}));
+  id_of(post(
+      ops_path, operation("m", "chat", "success", "2024-01-01T00:00:01Z"), {{"X-Tenant-ID", "b"}}));
 
-  BOOST_REQUIRE_EQUAL(get(ops_path, {{"X-Tenant-ID", "a"}}).json().at("data").at("total").as_int64(), 1);
   BOOST_REQUIRE_EQUAL(
-      get(ops_path + "?tenant_id=a", {{"X-Tenant-ID", "a"}}).json().at("data").at("total").as_int64(), 1);
-  require_error(get(ops_path + "?tenant_id=b", {{"X-Tenant-ID", "a"}}), 403, "forbidden", "tenant_id");
-  require_error(get(metrics_path + "?tenant_id=b", {{"X-Tenant-ID", "a"}}), 403, "forbidden", "tenant_id");
-  require_error(get(cost_path + "?tenant_id=b", {{"X-Tenant-ID", "a"}}), 403, "forbidden", "tenant_id");
+      get(ops_path, {{"X-Tenant-ID", "a"}}).json().at("data").at("total").as_int64(), 1);
+  BOOST_REQUIRE_EQUAL(
+      get(ops_path + "?tenant_id=a", {{"X-Tenant-ID", "a"}})
+          .json()
+          .at("data")
+          .at("total")
+          .as_int64(),
+      1);
   require_error(
-      post(ops_path, R"({"operation_type":"chat","model":"m","tenant_id":"b"})", {{"X-Tenant-ID", "a"}}), 403,
-      "forbidden", "tenant_id");
+      get(ops_path + "?tenant_id=b", {{"X-Tenant-ID", "a"}}), 403, "forbidden", "tenant_id");
+  require_error(
+      get(metrics_path + "?tenant_id=b", {{"X-Tenant-ID", "a"}}), 403, "forbidden", "tenant_id");
+  require_error(
+      get(cost_path + "?tenant_id=b", {{"X-Tenant-ID", "a"}}), 403, "forbidden", "tenant_id");
+  require_error(
+      post(
+          ops_path, R"({"operation_type":"chat","model":"m","tenant_id":"b"})",
+          {{"X-Tenant-ID", "a"}}),
+      403, "forbidden", "tenant_id");
 
-  BOOST_REQUIRE_EQUAL(get(metrics_path, {{"X-Tenant-ID", "a"}}).json().at("data").at("total_operations").as_int64(), 1);
-  auto cost = get(cost_path, {{"X-Tenant-ID", "a"}}).json().at("data").at("cost_by_tenant").as_object();
+  BOOST_REQUIRE_EQUAL(
+      get(metrics_path, {{"X-Tenant-ID", "a"}}).json().at("data").at("total_operations").as_int64(),
+      1);
+  auto cost =
+      get(cost_path, {{"X-Tenant-ID", "a"}}).json().at("data").at("cost_by_tenant").as_object();
   BOOST_REQUIRE_EQUAL(cost.size(), 1u);
   BOOST_REQUIRE(cost.contains("a"));
 
   // Without the header: the operator view across tenants, or one tenant by parameter.
   BOOST_REQUIRE_EQUAL(get(ops_path).json().at("data").at("total").as_int64(), 3);
   BOOST_REQUIRE_EQUAL(get(metrics_path).json().at("data").at("total_operations").as_int64(), 3);
-  BOOST_REQUIRE_EQUAL(get(metrics_path + "?tenant_id=b").json().at("data").at("total_operations").as_int64(), 2);
+  BOOST_REQUIRE_EQUAL(
+      get(metrics_path + "?tenant_id=b").json().at("data").at("total_operations").as_int64(), 2);
   BOOST_REQUIRE_EQUAL(get(cost_path).json().at("data").at("cost_by_tenant").as_object().size(), 2u);
 }
 
 BOOST_AUTO_TEST_CASE(operations_without_a_tenant_go_to_the_default_tenant) {
   id_of(post(ops_path, contract_body));
-  BOOST_REQUIRE_EQUAL(db.scalar("SELECT count(*) FROM llmops_operations WHERE tenant_id = 'default'"), 1);
+  BOOST_REQUIRE_EQUAL(
+      db.scalar("SELECT count(*) FROM llmops_operations WHERE tenant_id = 'default'"), 1);
   id_of(post(ops_path, R"({"operation_type":"chat","model":"m","tenant_id":"from-body"})"));
-  BOOST_REQUIRE_EQUAL(db.scalar("SELECT count(*) FROM llmops_operations WHERE tenant_id = 'from-body'"), 1);
+  BOOST_REQUIRE_EQUAL(
+      db.scalar("SELECT count(*) FROM llmops_operations WHERE tenant_id = 'from-body'"), 1);
 }
 
 BOOST_AUTO_TEST_CASE(a_repeated_operation_id_is_stored_and_counted_once) {
-  const std::string body = R"({"operation_type":"chat","model":"m","cost_usd":1,"operation_id":"client-7"})";
+  const std::string body =
+      R"({"operation_type":"chat","model":"m","cost_usd":1,"operation_id":"client-7"})";
   auto first = post(ops_path, body, {{"X-Tenant-ID", "a"}});
   BOOST_REQUIRE_EQUAL(id_of(first), "client-7");
   BOOST_REQUIRE_EQUAL(first.json().at("data").at("duplicate").as_bool(), false);
   auto again = post(ops_path, body, {{"X-Tenant-ID", "a"}});
   BOOST_REQUIRE_EQUAL(again.status, 200);
-  BOOST_REQUIRE_EQUAL(std::string(again.json().at("data").at("operation_id").as_string()), "client-7");
+  BOOST_REQUIRE_EQUAL(
+      std::string(again.json().at("data").at("operation_id").as_string()), "client-7");
   BOOST_REQUIRE_EQUAL(again.json().at("data").at("duplicate").as_bool(), true);
   BOOST_REQUIRE_EQUAL(db.scalar("SELECT count(*) FROM llmops_operations"), 1);
   BOOST_REQUIRE_EQUAL(get(metrics_path).json().at("data").at("total_operations").as_int64(), 1);
@@ -221,11 +255,18 @@ BOOST_AUTO_TEST_SUITE_END()
 BOOST_FIXTURE_TEST_SUITE(metrics_endpoints, service_fixture)
 
 BOOST_AUTO_TEST_CASE(metrics_hold_every_contract_field) {
-  post(ops_path, operation("gpt-4", "completion", "success", "2024-01-01T00:00:00Z"), {{"X-Tenant-ID", "t"}});
-  post(ops_path, operation("gpt-4", "embedding", "error", "2024-01-01T01:00:00Z"), {{"X-Tenant-ID", "t"}});
-  post(ops_path, operation("claude", "completion", "success", "2024-01-01T02:00:00Z"), {{"X-Tenant-ID", "t"}});
+  post(
+      ops_path, operation("gpt-4", "completion", "success", "2024-01-01T00:00:00Z"),
+      {{"X-Tenant-ID", "t"}});
+  post(
+      ops_path, operation("gpt-4", "embedding", "error", "2024-01-01T01:00:00Z"),
+      {{"X-Tenant-ID", "t"}});
+  post(
+      ops_path, operation("claude", "completion", "success", "2024-01-01T02:00:00Z"),
+      {{"X-Tenant-ID", "t"}});
 
-  auto reply = get(metrics_path + "?start_date=2024-01-01&end_date=2024-01-02", {{"X-Tenant-ID", "t"}});
+  auto reply =
+      get(metrics_path + "?start_date=2024-01-01&end_date=2024-01-02", {{"X-Tenant-ID", "t"}});
   BOOST_REQUIRE_EQUAL(reply.status, 200);
   auto data = reply.json().at("data").as_object();
   BOOST_REQUIRE_EQUAL(data.at("total_operations").as_int64(), 3);
@@ -244,10 +285,16 @@ BOOST_AUTO_TEST_CASE(metrics_hold_every_contract_field) {
 }
 
 BOOST_AUTO_TEST_CASE(cost_analysis_holds_every_contract_field) {
-  post(ops_path, operation("gpt-4", "completion", "success", "2024-01-01T00:30:00Z"), {{"X-Tenant-ID", "t1"}});
-  post(ops_path, operation("claude", "embedding", "success", "2024-01-01T05:00:00Z"), {{"X-Tenant-ID", "t2"}});
+  post(
+      ops_path, operation("gpt-4", "completion", "success", "2024-01-01T00:30:00Z"),
+      {{"X-Tenant-ID", "t1"}});
+  post(
+      ops_path, operation("claude", "embedding", "success", "2024-01-01T05:00:00Z"),
+      {{"X-Tenant-ID", "t2"}});
 
-  auto reply = get(cost_path + "?start_date=2024-01-01T00:00:00Z&end_date=2024-01-01T06:00:00Z&granularity=hour");
+  auto reply =
+      get(cost_path +
+          "?start_date=2024-01-01T00:00:00Z&end_date=2024-01-01T06:00:00Z&granularity=hour");
   BOOST_REQUIRE_EQUAL(reply.status, 200);
   auto data = reply.json().at("data").as_object();
   BOOST_REQUIRE_EQUAL(data.at("total_cost_usd").to_number<double>(), 0.5);
@@ -271,18 +318,20 @@ BOOST_AUTO_TEST_CASE(cost_analysis_holds_every_contract_field) {
 }
 
 BOOST_AUTO_TEST_CASE(a_tenant_with_nothing_in_range_gets_zeros) {
-  auto data = get(metrics_path + "?start_date=2024-01-01&end_date=2024-01-02", {{"X-Tenant-ID", "nobody"}})
-                  .json()
-                  .at("data")
-                  .as_object();
+  auto data =
+      get(metrics_path + "?start_date=2024-01-01&end_date=2024-01-02", {{"X-Tenant-ID", "nobody"}})
+          .json()
+          .at("data")
+          .as_object();
   BOOST_REQUIRE_EQUAL(data.at("total_operations").as_int64(), 0);
   BOOST_REQUIRE_EQUAL(data.at("total_cost_usd").to_number<double>(), 0.0);
   BOOST_REQUIRE_EQUAL(data.at("success_rate").to_number<double>(), 0.0);
   BOOST_REQUIRE(data.at("operations_by_model").as_object().empty());
-  auto cost = get(cost_path + "?start_date=2024-01-01&end_date=2024-01-03", {{"X-Tenant-ID", "nobody"}})
-                  .json()
-                  .at("data")
-                  .as_object();
+  auto cost =
+      get(cost_path + "?start_date=2024-01-01&end_date=2024-01-03", {{"X-Tenant-ID", "nobody"}})
+          .json()
+          .at("data")
+          .as_object();
   BOOST_REQUIRE(cost.at("cost_by_tenant").as_object().empty());
   BOOST_REQUIRE_EQUAL(cost.at("cost_trend").as_array().size(), 48u);
 }
@@ -294,11 +343,18 @@ BOOST_FIXTURE_TEST_SUITE(errors, service_fixture)
 BOOST_AUTO_TEST_CASE(bad_bodies_get_400_naming_the_field) {
   require_error(post(ops_path, "{not json"), 400, "invalid_json", "body");
   require_error(post(ops_path, R"({"model":"m"})"), 400, "validation_error", "operation_type");
-  require_error(post(ops_path, R"({"operation_type":"c","model":"m","status":"odd"})"), 400, "validation_error", "status");
   require_error(
-      post(ops_path, R"({"operation_type":"c","model":"m","prompt_tokens":-3})"), 400, "validation_error", "prompt_tokens");
-  require_error(post(ops_path, R"({"operation_type":"c","model":"m","extra":1})"), 400, "validation_error", "extra");
-  require_error(post(ops_path, contract_body, {{"X-Tenant-ID", "bad tenant"}}), 400, "validation_error", "X-Tenant-ID");
+      post(ops_path, R"({"operation_type":"c","model":"m","status":"odd"})"), 400,
+      "validation_error", "status");
+  require_error(
+      post(ops_path, R"({"operation_type":"c","model":"m","prompt_tokens":-3})"), 400,
+      "validation_error", "prompt_tokens");
+  require_error(
+      post(ops_path, R"({"operation_type":"c","model":"m","extra":1})"), 400, "validation_error",
+      "extra");
+  require_error(
+      post(ops_path, contract_body, {{"X-Tenant-ID", "bad tenant"}}), 400, "validation_error",
+      "X-Tenant-ID");
   BOOST_REQUIRE_EQUAL(db.scalar("SELECT count(*) FROM llmops_operations"), 0);
 }
 
@@ -307,13 +363,17 @@ BOOST_AUTO_TEST_CASE(bad_parameters_get_400_naming_them) {
   require_error(get(ops_path + "?limit=5000"), 400, "validation_error", "limit");
   require_error(get(ops_path + "?offset=-2"), 400, "validation_error", "offset");
   require_error(get(ops_path + "?start_date=tomorrow"), 400, "validation_error", "start_date");
-  require_error(get(ops_path + "?start_date=2024-02-01&end_date=2024-01-01"), 400, "validation_error", "start_date");
-  require_error(get(metrics_path + "?start_date=2024-02-01&end_date=2024-01-01"), 400, "validation_error", "start_date");
+  require_error(
+      get(ops_path + "?start_date=2024-02-01&end_date=2024-01-01"), 400, "validation_error",
+      "start_date");
+  require_error(
+      get(metrics_path + "?start_date=2024-02-01&end_date=2024-01-01"), 400, "validation_error",
+      "start_date");
   require_error(get(metrics_path + "?end_date=2024-13-01"), 400, "validation_error", "end_date");
   require_error(get(cost_path + "?granularity=fortnight"), 400, "validation_error", "granularity");
   require_error(
-      get(cost_path + "?start_date=2020-01-01&end_date=2024-01-01&granularity=minute"), 400, "validation_error",
-      "granularity");
+      get(cost_path + "?start_date=2020-01-01&end_date=2024-01-01&granularity=minute"), 400,
+      "validation_error", "granularity");
   require_error(get(metrics_path + "?bogus=1"), 400, "validation_error", "bogus");
 }
 
@@ -328,17 +388,23 @@ BOOST_AUTO_TEST_CASE(unknown_paths_and_methods) {
 }
 
 BOOST_AUTO_TEST_CASE(oversized_and_mistyped_requests) {
-  std::string huge = R"({"operation_type":"c","model":"m","metadata":{"x":")" + std::string(2 << 20, 'a') + "\"}}";
+  std::string huge =
+      R"({"operation_type":"c","model":"m","metadata":{"x":")" + std::string(2 << 20, 'a') + "\"}}";
   require_error(post(ops_path, huge), 413, "payload_too_large", "body");
-  require_error(post(ops_path, "a=b", {{"Content-Type", "application/x-www-form-urlencoded"}}), 415,
-                "unsupported_media_type", "Content-Type");
-  BOOST_REQUIRE_EQUAL(post(ops_path, contract_body, {{"Content-Type", "application/json; charset=utf-8"}}).status, 201);
-  require_error(get(ops_path, {{"X-Padding", std::string(16 << 10, 'p')}}), 431, "header_too_large");
+  require_error(
+      post(ops_path, "a=b", {{"Content-Type", "application/x-www-form-urlencoded"}}), 415,
+      "unsupported_media_type", "Content-Type");
+  BOOST_REQUIRE_EQUAL(
+      post(ops_path, contract_body, {{"Content-Type", "application/json; charset=utf-8"}}).status,
+      201);
+  require_error(
+      get(ops_path, {{"X-Padding", std::string(16 << 10, 'p')}}), 431, "header_too_large");
   BOOST_REQUIRE_EQUAL(db.scalar("SELECT count(*) FROM llmops_operations"), 1);
 }
 
 BOOST_AUTO_TEST_CASE(malformed_http_gets_400_and_the_service_goes_on) {
-  std::string answer = raw_exchange(port, "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: zz\r\n\r\n");
+  std::string answer =
+      raw_exchange(port, "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: zz\r\n\r\n");
   BOOST_REQUIRE_MESSAGE(answer.rfind("HTTP/1.1 400", 0) == 0, answer);
   BOOST_REQUIRE_EQUAL(get("/health").status, 200);
 }

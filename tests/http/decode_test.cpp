@@ -48,7 +48,9 @@ BOOST_AUTO_TEST_CASE(decodes_the_contract_example) {
 BOOST_AUTO_TEST_CASE(defaults_total_tokens_status_and_timestamp) {
   core::operation_record op;
   BOOST_REQUIRE_EQUAL(
-      field_of_error(R"({"operation_type":"chat","model":"m","prompt_tokens":7,"completion_tokens":5})", &op), "");
+      field_of_error(
+          R"({"operation_type":"chat","model":"m","prompt_tokens":7,"completion_tokens":5})", &op),
+      "");
   BOOST_REQUIRE_EQUAL(op.total_tokens, 12);
   BOOST_REQUIRE_EQUAL(core::operation_statuses[op.status], "success");
   BOOST_REQUIRE(!op.agent_id);
@@ -75,8 +77,10 @@ BOOST_AUTO_TEST_CASE(rejects_bad_fields_naming_them) {
       {R"({"operation_type":"chat","model":"m","prompt_tokens":-1})", "prompt_tokens"},
       {R"({"operation_type":"chat","model":"m","prompt_tokens":1.5})", "prompt_tokens"},
       {R"({"operation_type":"chat","model":"m","prompt_tokens":"10"})", "prompt_tokens"},
-      {R"({"operation_type":"chat","model":"m","completion_tokens":18446744073709551615})", "completion_tokens"},
-      {R"({"operation_type":"chat","model":"m","prompt_tokens":10,"total_tokens":5})", "total_tokens"},
+      {R"({"operation_type":"chat","model":"m","completion_tokens":18446744073709551615})",
+       "completion_tokens"},
+      {R"({"operation_type":"chat","model":"m","prompt_tokens":10,"total_tokens":5})",
+       "total_tokens"},
       {R"({"operation_type":"chat","model":"m","latency_ms":-1})", "latency_ms"},
       {R"({"operation_type":"chat","model":"m","latency_ms":1e300})", "latency_ms"},
       {R"({"operation_type":"chat","model":"m","cost_usd":-0.5})", "cost_usd"},
@@ -99,16 +103,20 @@ BOOST_AUTO_TEST_CASE(rejects_bad_fields_naming_them) {
 }
 
 BOOST_AUTO_TEST_CASE(bounds_metadata_size_and_depth) {
-  std::string big = R"({"operation_type":"chat","model":"m","metadata":{"x":")" + std::string(20000, 'a') + "\"}}";
+  std::string big = R"({"operation_type":"chat","model":"m","metadata":{"x":")" +
+                    std::string(20000, 'a') + "\"}}";
   BOOST_REQUIRE_EQUAL(field_of_error(big), "metadata");
-  std::string deep = R"({"operation_type":"chat","model":"m","metadata":)" + std::string(40, '[') + std::string(40, ']') + "}";
+  std::string deep = R"({"operation_type":"chat","model":"m","metadata":)" + std::string(40, '[') +
+                     std::string(40, ']') + "}";
   BOOST_REQUIRE_EQUAL(field_of_error(deep), "body");
 }
 
 BOOST_AUTO_TEST_CASE(null_means_absent) {
   core::operation_record op;
   BOOST_REQUIRE_EQUAL(
-      field_of_error(R"({"operation_type":"chat","model":"m","agent_id":null,"metadata":null,"cost_usd":null})", &op),
+      field_of_error(
+          R"({"operation_type":"chat","model":"m","agent_id":null,"metadata":null,"cost_usd":null})",
+          &op),
       "");
   BOOST_REQUIRE(!op.agent_id);
 }
@@ -121,7 +129,8 @@ BOOST_AUTO_TEST_CASE(parses_every_operation_filter) {
   std::string path;
   query_params params;
   BOOST_REQUIRE(!parse_target(
-      "/api/v1/llmops/operations?tenant_id=t1&agent_id=a%201&model=gpt-4&operation_type=chat&status=error"
+      "/api/v1/llmops/"
+      "operations?tenant_id=t1&agent_id=a%201&model=gpt-4&operation_type=chat&status=error"
       "&start_date=2024-01-01&end_date=2024-01-02T00:00:00Z&limit=5&offset=10",
       path, params));
   BOOST_REQUIRE_EQUAL(path, "/api/v1/llmops/operations");
@@ -138,10 +147,16 @@ BOOST_AUTO_TEST_CASE(parses_every_operation_filter) {
 
 BOOST_AUTO_TEST_CASE(rejects_bad_parameters_naming_them) {
   const std::pair<const char*, const char*> cases[] = {
-      {"limit=0", "limit"},          {"limit=1001", "limit"},         {"limit=abc", "limit"},
-      {"offset=-1", "offset"},       {"start_date=2024-13-01", "start_date"},
-      {"end_date=soon", "end_date"}, {"status=bogus", "status"},      {"colour=red", "colour"},
-      {"limit=1&limit=2", "limit"},  {"start_date=2024-01-02&end_date=2024-01-01", "start_date"},
+      {"limit=0", "limit"},
+      {"limit=1001", "limit"},
+      {"limit=abc", "limit"},
+      {"offset=-1", "offset"},
+      {"start_date=2024-13-01", "start_date"},
+      {"end_date=soon", "end_date"},
+      {"status=bogus", "status"},
+      {"colour=red", "colour"},
+      {"limit=1&limit=2", "limit"},
+      {"start_date=2024-01-02&end_date=2024-01-01", "start_date"},
   };
   for (const auto& [query, field] : cases) {
     std::string path;
@@ -191,21 +206,30 @@ BOOST_AUTO_TEST_CASE(a_retry_has_the_same_digest_and_a_change_another) {
     BOOST_REQUIRE(!decode_operation(object.get_object(), at, op, tenant));
     return op.payload_hash;
   };
-  const std::string body = R"({"operation_type":"chat","model":"m","prompt_tokens":5,"operation_id":"x"})";
+  const std::string body =
+      R"({"operation_type":"chat","model":"m","prompt_tokens":5,"operation_id":"x"})";
   // Sent again later without a timestamp: still the same operation.
   BOOST_REQUIRE_EQUAL(digest(body, now), digest(body, now + 5 * core::micros_per_second));
   BOOST_REQUIRE_EQUAL(
       digest(body, now),
-      digest(R"({"operation_id":"x","prompt_tokens":5,"model":"m","operation_type":"chat","status":"success"})", now));
-  BOOST_REQUIRE_NE(digest(body, now), digest(R"({"operation_type":"chat","model":"m","prompt_tokens":6})", now));
-  BOOST_REQUIRE_NE(digest(body, now), digest(R"({"operation_type":"chat","model":"m","prompt_tokens":5,"cost_usd":0})", now));
+      digest(
+          R"({"operation_id":"x","prompt_tokens":5,"model":"m","operation_type":"chat","status":"success"})",
+          now));
+  BOOST_REQUIRE_NE(
+      digest(body, now), digest(R"({"operation_type":"chat","model":"m","prompt_tokens":6})", now));
+  BOOST_REQUIRE_NE(
+      digest(body, now),
+      digest(R"({"operation_type":"chat","model":"m","prompt_tokens":5,"cost_usd":0})", now));
 }
 
 BOOST_AUTO_TEST_CASE(cached_and_reasoning_tokens_are_bounded_by_their_wholes) {
   std::string cases[][2] = {
-      {R"({"operation_type":"c","model":"m","prompt_tokens":5,"cached_prompt_tokens":6})", "cached_prompt_tokens"},
-      {R"({"operation_type":"c","model":"m","completion_tokens":5,"reasoning_tokens":6})", "reasoning_tokens"},
-      {R"({"operation_type":"c","model":"m","prompt_tokens":5,"cached_prompt_tokens":5,"completion_tokens":3,"reasoning_tokens":3})", ""},
+      {R"({"operation_type":"c","model":"m","prompt_tokens":5,"cached_prompt_tokens":6})",
+       "cached_prompt_tokens"},
+      {R"({"operation_type":"c","model":"m","completion_tokens":5,"reasoning_tokens":6})",
+       "reasoning_tokens"},
+      {R"({"operation_type":"c","model":"m","prompt_tokens":5,"cached_prompt_tokens":5,"completion_tokens":3,"reasoning_tokens":3})",
+       ""},
   };
   for (const auto& [body, field] : cases)
     BOOST_CHECK_MESSAGE(field_of_error(body) == field, body);

@@ -1,7 +1,6 @@
 #include "support/service_fixture.hpp"
 
 #include <boost/json.hpp>
-
 #include <thread>
 
 using namespace llmops;
@@ -14,7 +13,8 @@ const std::string ops_path = "/api/v1/llmops/operations";
 const std::string batch_path = "/api/v1/llmops/operations/batch";
 
 std::string item(const std::string& model, const std::string& id = "", double cost = 0.5) {
-  json::object body{{"operation_type", "chat"}, {"model", model}, {"prompt_tokens", 10}, {"cost_usd", cost}};
+  json::object body{
+      {"operation_type", "chat"}, {"model", model}, {"prompt_tokens", 10}, {"cost_usd", cost}};
   if (!id.empty())
     body["operation_id"] = id;
   return json::serialize(body);
@@ -57,11 +57,14 @@ BOOST_FIXTURE_TEST_SUITE(batch_endpoint, service_fixture)
 BOOST_AUTO_TEST_CASE(commits_valid_items_and_rejects_the_others_in_order) {
   auto reply = post(
       batch_path,
-      batch({item("gpt-4o"), R"({"operation_type":"chat"})", item("claude", "client-1"),
-             R"({"operation_type":"chat","model":"m","tenant_id":"someone-else"})", "17"}),
+      batch(
+          {item("gpt-4o"), R"({"operation_type":"chat"})", item("claude", "client-1"),
+           R"({"operation_type":"chat","model":"m","tenant_id":"someone-else"})", "17"}),
       {{"X-Tenant-ID", "acme"}});
   BOOST_REQUIRE_MESSAGE(reply.status == 207, reply.body);
-  BOOST_REQUIRE((statuses(reply) == std::vector<std::string>{"created", "rejected", "created", "rejected", "rejected"}));
+  BOOST_REQUIRE(
+      (statuses(reply) ==
+       std::vector<std::string>{"created", "rejected", "created", "rejected", "rejected"}));
   const json::value data = reply.json().at("data");
   BOOST_REQUIRE_EQUAL(data.at("created").as_int64(), 2);
   BOOST_REQUIRE_EQUAL(data.at("rejected").as_int64(), 3);
@@ -71,8 +74,10 @@ BOOST_AUTO_TEST_CASE(commits_valid_items_and_rejects_the_others_in_order) {
   BOOST_REQUIRE_EQUAL(std::string(results[1].at("error").at("field").as_string()), "model");
   BOOST_REQUIRE_EQUAL(std::string(results[2].at("operation_id").as_string()), "client-1");
   BOOST_REQUIRE_EQUAL(std::string(results[3].at("error").at("code").as_string()), "forbidden");
-  BOOST_REQUIRE_EQUAL(db.scalar("SELECT count(*) FROM llmops_operations WHERE tenant_id = 'acme'"), 2);
-  BOOST_REQUIRE_EQUAL(get("/api/v1/llmops/metrics").json().at("data").at("total_operations").as_int64(), 2);
+  BOOST_REQUIRE_EQUAL(
+      db.scalar("SELECT count(*) FROM llmops_operations WHERE tenant_id = 'acme'"), 2);
+  BOOST_REQUIRE_EQUAL(
+      get("/api/v1/llmops/metrics").json().at("data").at("total_operations").as_int64(), 2);
 }
 
 BOOST_AUTO_TEST_CASE(a_retried_batch_changes_nothing) {
@@ -82,14 +87,16 @@ BOOST_AUTO_TEST_CASE(a_retried_batch_changes_nothing) {
   auto first = post(batch_path, batch(items));
   BOOST_REQUIRE_EQUAL(first.status, 201);
   BOOST_REQUIRE_EQUAL(first.json().at("data").at("created").as_int64(), 50);
-  const std::string before = get("/api/v1/llmops/cost-analysis?start_date=2020-01-01&end_date=2030-01-01").body;
+  const std::string before =
+      get("/api/v1/llmops/cost-analysis?start_date=2020-01-01&end_date=2030-01-01").body;
 
   auto again = post(batch_path, batch(items));
   BOOST_REQUIRE_EQUAL(again.status, 201);
   BOOST_REQUIRE_EQUAL(again.json().at("data").at("duplicates").as_int64(), 50);
   BOOST_REQUIRE_EQUAL(again.json().at("data").at("created").as_int64(), 0);
   BOOST_REQUIRE_EQUAL(db.scalar("SELECT count(*) FROM llmops_operations"), 50);
-  BOOST_REQUIRE_EQUAL(get("/api/v1/llmops/cost-analysis?start_date=2020-01-01&end_date=2030-01-01").body, before);
+  BOOST_REQUIRE_EQUAL(
+      get("/api/v1/llmops/cost-analysis?start_date=2020-01-01&end_date=2030-01-01").body, before);
 }
 
 BOOST_AUTO_TEST_CASE(a_batch_with_nothing_acceptable_is_a_400_listing_each_item) {
@@ -103,8 +110,9 @@ BOOST_AUTO_TEST_CASE(a_batch_with_nothing_acceptable_is_a_400_listing_each_item)
 
 BOOST_AUTO_TEST_CASE(refuses_malformed_and_oversized_batches_whole) {
   std::vector<std::string> many(1001, item("m"));
-  for (const std::string& body : {batch({}), batch(many), std::string(R"({"operations":{}})"),
-                                  std::string(R"({"operations":[],"extra":1})"), std::string("[]")}) {
+  for (const std::string& body :
+       {batch({}), batch(many), std::string(R"({"operations":{}})"),
+        std::string(R"({"operations":[],"extra":1})"), std::string("[]")}) {
     auto reply = post(batch_path, body);
     BOOST_REQUIRE_MESSAGE(reply.status == 400, reply.body.substr(0, 200));
   }
@@ -122,13 +130,17 @@ BOOST_AUTO_TEST_CASE(the_same_id_with_another_payload_is_a_conflict) {
   auto conflict = post(ops_path, item("gpt-4o", "same-id", 0.75));
   BOOST_REQUIRE_EQUAL(conflict.status, 409);
   BOOST_REQUIRE_EQUAL(std::string(conflict.json().at("error").at("code").as_string()), "conflict");
-  BOOST_REQUIRE_EQUAL(std::string(conflict.json().at("error").at("field").as_string()), "operation_id");
+  BOOST_REQUIRE_EQUAL(
+      std::string(conflict.json().at("error").at("field").as_string()), "operation_id");
 
   auto mixed = post(batch_path, batch({item("gpt-4o", "same-id", 0.75), item("gpt-4o", "fresh")}));
   BOOST_REQUIRE_EQUAL(mixed.status, 207);
   BOOST_REQUIRE((statuses(mixed) == std::vector<std::string>{"rejected", "created"}));
-  BOOST_REQUIRE_EQUAL(db.scalar("SELECT cost_nusd FROM llmops_operations WHERE operation_id = 'same-id'"), 500'000'000);
-  BOOST_REQUIRE_EQUAL(get("/api/v1/llmops/metrics").json().at("data").at("total_operations").as_int64(), 2);
+  BOOST_REQUIRE_EQUAL(
+      db.scalar("SELECT cost_nusd FROM llmops_operations WHERE operation_id = 'same-id'"),
+      500'000'000);
+  BOOST_REQUIRE_EQUAL(
+      get("/api/v1/llmops/metrics").json().at("data").at("total_operations").as_int64(), 2);
 }
 
 BOOST_AUTO_TEST_CASE(idempotency_key_names_the_operation) {
@@ -139,10 +151,12 @@ BOOST_AUTO_TEST_CASE(idempotency_key_names_the_operation) {
   auto again = post(ops_path, body, {{"Idempotency-Key", "key-1"}});
   BOOST_REQUIRE_EQUAL(again.status, 200);
   BOOST_REQUIRE_EQUAL(again.json().at("data").at("duplicate").as_bool(), true);
-  auto mismatch = post(ops_path, R"({"operation_type":"chat","model":"m","operation_id":"other"})",
-                       {{"Idempotency-Key", "key-2"}});
+  auto mismatch = post(
+      ops_path, R"({"operation_type":"chat","model":"m","operation_id":"other"})",
+      {{"Idempotency-Key", "key-2"}});
   BOOST_REQUIRE_EQUAL(mismatch.status, 400);
-  BOOST_REQUIRE_EQUAL(std::string(mismatch.json().at("error").at("field").as_string()), "Idempotency-Key");
+  BOOST_REQUIRE_EQUAL(
+      std::string(mismatch.json().at("error").at("field").as_string()), "Idempotency-Key");
   BOOST_REQUIRE_EQUAL(db.scalar("SELECT count(*) FROM llmops_operations"), 1);
 }
 
@@ -160,7 +174,8 @@ BOOST_AUTO_TEST_CASE(uniqueness_holds_across_restarts_and_across_two_services) {
     const std::string id = "race-" + std::to_string(round);
     int statuses[2] = {0, 0};
     std::thread a([&] { statuses[0] = post(ops_path, item("m", id)).status; });
-    std::thread b([&] { statuses[1] = http_request(second.port(), "POST", ops_path, item("m", id)).status; });
+    std::thread b(
+        [&] { statuses[1] = http_request(second.port(), "POST", ops_path, item("m", id)).status; });
     a.join();
     b.join();
     std::sort(std::begin(statuses), std::end(statuses));
@@ -183,14 +198,26 @@ BOOST_AUTO_TEST_CASE(prices_operations_without_cost_and_counts_the_unpriced) {
       R"({"operation_type":"chat","model":"gpt-4o","prompt_tokens":1000,"cached_prompt_tokens":400,)"
       R"("completion_tokens":200,"timestamp":"2025-01-01T00:00:00Z"})");
   BOOST_REQUIRE_EQUAL(priced.status, 201);
-  BOOST_REQUIRE_EQUAL(f.db.scalar("SELECT cost_nusd FROM llmops_operations WHERE model = 'gpt-4o'"), 4'000'000);
-  BOOST_REQUIRE_EQUAL(f.db.scalar("SELECT count(*) FROM llmops_operations WHERE cost_source = 'catalog'"), 1);
-
-  BOOST_REQUIRE_EQUAL(f.post(ops_path, R"({"operation_type":"chat","model":"gpt-4o","prompt_tokens":10,"cost_usd":0.5})").status, 201);
-  BOOST_REQUIRE_EQUAL(f.post(ops_path, R"({"operation_type":"chat","model":"in-house-7b","prompt_tokens":10})").status, 201);
-  BOOST_REQUIRE_EQUAL(f.db.scalar("SELECT count(*) FROM llmops_operations WHERE cost_source = 'client'"), 1);
   BOOST_REQUIRE_EQUAL(
-      f.db.scalar("SELECT cost_nusd FROM llmops_operations WHERE cost_source = 'unknown_model'"), 0);
+      f.db.scalar("SELECT cost_nusd FROM llmops_operations WHERE model = 'gpt-4o'"), 4'000'000);
+  BOOST_REQUIRE_EQUAL(
+      f.db.scalar("SELECT count(*) FROM llmops_operations WHERE cost_source = 'catalog'"), 1);
+
+  BOOST_REQUIRE_EQUAL(
+      f.post(
+           ops_path,
+           R"({"operation_type":"chat","model":"gpt-4o","prompt_tokens":10,"cost_usd":0.5})")
+          .status,
+      201);
+  BOOST_REQUIRE_EQUAL(
+      f.post(ops_path, R"({"operation_type":"chat","model":"in-house-7b","prompt_tokens":10})")
+          .status,
+      201);
+  BOOST_REQUIRE_EQUAL(
+      f.db.scalar("SELECT count(*) FROM llmops_operations WHERE cost_source = 'client'"), 1);
+  BOOST_REQUIRE_EQUAL(
+      f.db.scalar("SELECT cost_nusd FROM llmops_operations WHERE cost_source = 'unknown_model'"),
+      0);
 
   auto metrics = f.get("/api/v1/llmops/metrics").json().at("data");
   BOOST_REQUIRE_EQUAL(metrics.at("unpriced_operations").as_int64(), 1);
@@ -211,10 +238,12 @@ BOOST_AUTO_TEST_CASE(models_lists_the_catalog) {
   BOOST_REQUIRE_EQUAL(reply.status, 200);
   auto data = reply.json().at("data");
   BOOST_REQUIRE_GE(data.at("count").as_int64(), 30);
-  BOOST_REQUIRE_EQUAL(data.at("models").as_array().size(), static_cast<std::size_t>(data.at("count").as_int64()));
+  BOOST_REQUIRE_EQUAL(
+      data.at("models").as_array().size(), static_cast<std::size_t>(data.at("count").as_int64()));
   bool found = false;
   for (const auto& model : data.at("models").as_array())
-    found = found || (model.as_object().contains("model") && model.at("model").as_string() == "gpt-4o");
+    found =
+        found || (model.as_object().contains("model") && model.at("model").as_string() == "gpt-4o");
   BOOST_REQUIRE(found);
 }
 
@@ -252,7 +281,8 @@ BOOST_AUTO_TEST_CASE(a_full_write_queue_answers_503_with_retry_after) {
     thread.join();
   BOOST_REQUIRE_EQUAL(created.load(), 3);
   BOOST_REQUIRE_EQUAL(f.db.scalar("SELECT count(*) FROM llmops_operations"), 4);
-  BOOST_REQUIRE_EQUAL(f.get("/api/v1/llmops/metrics").json().at("data").at("total_operations").as_int64(), 4);
+  BOOST_REQUIRE_EQUAL(
+      f.get("/api/v1/llmops/metrics").json().at("data").at("total_operations").as_int64(), 4);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

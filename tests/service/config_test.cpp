@@ -1,7 +1,6 @@
 #include "service/config.hpp"
 
 #include <boost/test/unit_test.hpp>
-
 #include <cstdlib>
 #include <fstream>
 
@@ -12,7 +11,9 @@ namespace {
 // Sets an environment variable for the life of the object.
 struct scoped_env {
   scoped_env(const char* name, const char* value) : name(name) { setenv(name, value, 1); }
+
   ~scoped_env() { unsetenv(name); }
+
   const char* name;
 };
 
@@ -28,7 +29,8 @@ BOOST_AUTO_TEST_SUITE(config_loading)
 
 BOOST_AUTO_TEST_CASE(flags_beat_environment_beats_file) {
   const std::string path = "/tmp/llmops_config_test.conf";
-  std::ofstream(path) << "# comment\nservice_port = 9000\nflush_rows = 10\nservice_name = from-file\n";
+  std::ofstream(path)
+      << "# comment\nservice_port = 9000\nflush_rows = 10\nservice_name = from-file\n";
   scoped_env url("DATABASE_URL", "host=x");
   scoped_env port("SERVICE_PORT", "9100");
   std::string error;
@@ -91,7 +93,8 @@ BOOST_AUTO_TEST_CASE(shipped_config_file_lists_every_key_with_its_default) {
     pos += 3;
     std::string key = description.substr(pos, description.find(' ', pos) - pos);
     if (key != "--config")
-      BOOST_CHECK_MESSAGE(text.find(key + " =") != std::string::npos, "conf/llmops.conf lacks " + key);
+      BOOST_CHECK_MESSAGE(
+          text.find(key + " =") != std::string::npos, "conf/llmops.conf lacks " + key);
   }
 }
 

@@ -5,7 +5,6 @@
 #include "support/service_fixture.hpp"
 
 #include <boost/json.hpp>
-
 #include <random>
 #include <thread>
 
@@ -15,11 +14,13 @@ namespace json = boost::json;
 
 namespace {
 
-const std::int64_t base_s = core::parse_rfc3339("2024-03-30T00:00:00Z").value() / core::micros_per_second;
+const std::int64_t base_s =
+    core::parse_rfc3339("2024-03-30T00:00:00Z").value() / core::micros_per_second;
 const std::int64_t span_s = 3 * 86400 + 7200;
 
 const char* const tenants[] = {"acme", "globex", "initech", "umbrella", "hooli", "stark"};
-const char* const models[] = {"gpt-4o", "gpt-4o-mini", "claude-3-5-sonnet", "gemini-1.5-pro", "in-house-7b"};
+const char* const models[] = {
+    "gpt-4o", "gpt-4o-mini", "claude-3-5-sonnet", "gemini-1.5-pro", "in-house-7b"};
 const char* const types[] = {"chat", "completion", "embedding", "tool_call"};
 
 struct posted {
@@ -30,8 +31,9 @@ struct posted {
 std::vector<posted> random_operations(std::size_t count, std::mt19937_64& random) {
   std::vector<posted> ops;
   for (std::size_t i = 0; i < count; ++i) {
-    const std::int64_t at_us = (base_s + static_cast<std::int64_t>(random() % span_s)) * core::micros_per_second +
-                               static_cast<std::int64_t>(random() % 1'000'000);
+    const std::int64_t at_us =
+        (base_s + static_cast<std::int64_t>(random() % span_s)) * core::micros_per_second +
+        static_cast<std::int64_t>(random() % 1'000'000);
     const auto prompt = static_cast<std::int64_t>(random() % 8000);
     const auto completion = static_cast<std::int64_t>(random() % 3000);
     json::object body{
@@ -40,7 +42,8 @@ std::vector<posted> random_operations(std::size_t count, std::mt19937_64& random
         {"prompt_tokens", prompt},
         {"completion_tokens", completion},
         {"cached_prompt_tokens", prompt == 0 ? 0 : static_cast<std::int64_t>(random() % prompt)},
-        {"reasoning_tokens", completion == 0 ? 0 : static_cast<std::int64_t>(random() % completion)},
+        {"reasoning_tokens",
+         completion == 0 ? 0 : static_cast<std::int64_t>(random() % completion)},
         {"latency_ms", static_cast<double>(random() % 30'000'000) / 1000.0},
         {"status", core::operation_statuses[random() % core::status_count]},
         {"timestamp", core::format_rfc3339(at_us)},
@@ -49,7 +52,8 @@ std::vector<posted> random_operations(std::size_t count, std::mt19937_64& random
       body["agent_id"] = "agent-" + std::to_string(random() % 4);
     // A third leave the cost to the price catalog.
     if (random() % 3 != 0)
-      body["cost_usd"] = std::stod(core::format_usd(static_cast<std::int64_t>(random() % 90'000'000)));
+      body["cost_usd"] =
+          std::stod(core::format_usd(static_cast<std::int64_t>(random() % 90'000'000)));
     ops.push_back({tenants[random() % 6], json::serialize(body)});
   }
   return ops;
@@ -63,7 +67,9 @@ void post_all(unsigned short port, const std::vector<posted>& ops) {
   for (std::size_t c = 0; c < clients; ++c)
     threads.emplace_back([&, c] {
       for (std::size_t i = c; i < ops.size(); i += clients) {
-        auto reply = http_request(port, "POST", "/api/v1/llmops/operations", ops[i].body, {{"X-Tenant-ID", ops[i].tenant}});
+        auto reply = http_request(
+            port, "POST", "/api/v1/llmops/operations", ops[i].body,
+            {{"X-Tenant-ID", ops[i].tenant}});
         if (reply.status != 201)
           ++failures;
       }
@@ -75,7 +81,9 @@ void post_all(unsigned short port, const std::vector<posted>& ops) {
 
 // The service renders money as exact decimal text. Parsing the expected text with the same
 // JSON parser gives the same double exactly when the two texts are equal.
-double money(std::int64_t nano) { return json::parse(core::format_usd(nano)).to_number<double>(); }
+double money(std::int64_t nano) {
+  return json::parse(core::format_usd(nano)).to_number<double>();
+}
 
 // Ratios are exact in integers; only their rendering as JSON doubles may differ in the last bit.
 void require_ratio(double got, double expected) {
@@ -86,8 +94,8 @@ void require_ratio(double got, double expected) {
 }
 
 struct sql_totals {
-  std::int64_t operations, total_tokens, prompt_tokens, completion_tokens, cost_nusd, latency_us, successes,
-      cached_prompt_tokens, reasoning_tokens;
+  std::int64_t operations, total_tokens, prompt_tokens, completion_tokens, cost_nusd, latency_us,
+      successes, cached_prompt_tokens, reasoning_tokens;
 };
 
 class sql_oracle {
@@ -95,47 +103,57 @@ public:
   explicit sql_oracle(pg_schema& db) : db_(db) {}
 
   // The parameters shared by every query: tenant (or NULL for all) and the range.
-  std::vector<storage::pg_param> params(const std::optional<std::string>& tenant, std::int64_t start, std::int64_t end) {
-    return {tenant, core::format_rfc3339(start * core::micros_per_second),
-            core::format_rfc3339(end * core::micros_per_second)};
+  std::vector<storage::pg_param>
+  params(const std::optional<std::string>& tenant, std::int64_t start, std::int64_t end) {
+    return {
+        tenant, core::format_rfc3339(start * core::micros_per_second),
+        core::format_rfc3339(end * core::micros_per_second)};
   }
 
   sql_totals totals(const std::vector<storage::pg_param>& p) {
-    auto result = run(
-        "SELECT count(*), coalesce(sum(total_tokens), 0), coalesce(sum(prompt_tokens), 0),"
-        " coalesce(sum(completion_tokens), 0), coalesce(sum(cost_nusd), 0), coalesce(sum(latency_us), 0),"
-        " count(*) FILTER (WHERE status = 'success'), coalesce(sum(cached_prompt_tokens), 0),"
-        " coalesce(sum(reasoning_tokens), 0) FROM llmops_operations" +
-            where,
-        p);
-    return {result.int64(0, 0), result.int64(0, 1), result.int64(0, 2), result.int64(0, 3), result.int64(0, 4),
-            result.int64(0, 5), result.int64(0, 6), result.int64(0, 7), result.int64(0, 8)};
+    auto result =
+        run("SELECT count(*), coalesce(sum(total_tokens), 0), coalesce(sum(prompt_tokens), 0),"
+            " coalesce(sum(completion_tokens), 0), coalesce(sum(cost_nusd), 0), "
+            "coalesce(sum(latency_us), 0),"
+            " count(*) FILTER (WHERE status = 'success'), coalesce(sum(cached_prompt_tokens), 0),"
+            " coalesce(sum(reasoning_tokens), 0) FROM llmops_operations" +
+                where,
+            p);
+    return {result.int64(0, 0), result.int64(0, 1), result.int64(0, 2),
+            result.int64(0, 3), result.int64(0, 4), result.int64(0, 5),
+            result.int64(0, 6), result.int64(0, 7), result.int64(0, 8)};
   }
 
   // key -> (operations, cost_nusd, total_tokens) grouped by column.
-  std::map<std::string, std::array<std::int64_t, 3>> grouped(const std::string& column, const std::vector<storage::pg_param>& p) {
-    auto result = run(
-        "SELECT " + column + ", count(*), sum(cost_nusd), sum(total_tokens) FROM llmops_operations" + where +
-            " GROUP BY 1",
-        p);
+  std::map<std::string, std::array<std::int64_t, 3>>
+  grouped(const std::string& column, const std::vector<storage::pg_param>& p) {
+    auto result =
+        run("SELECT " + column +
+                ", count(*), sum(cost_nusd), sum(total_tokens) FROM llmops_operations" + where +
+                " GROUP BY 1",
+            p);
     std::map<std::string, std::array<std::int64_t, 3>> groups;
     for (int row = 0; row < result.rows(); ++row)
-      groups[std::string(result.value(row, 0))] = {result.int64(row, 1), result.int64(row, 2), result.int64(row, 3)};
+      groups[std::string(result.value(row, 0))] = {
+          result.int64(row, 1), result.int64(row, 2), result.int64(row, 3)};
     return groups;
   }
 
   // Trend buckets by PostgreSQL's own calendar: period start -> (operations, cost, tokens).
-  std::map<std::string, std::array<std::int64_t, 3>> trend(const std::string& unit, std::vector<storage::pg_param> p) {
+  std::map<std::string, std::array<std::int64_t, 3>>
+  trend(const std::string& unit, std::vector<storage::pg_param> p) {
     p.push_back(unit);
-    auto result = run(
-        "SELECT to_char(greatest(date_trunc($4, ts AT TIME ZONE 'UTC'), $2::timestamptz AT TIME ZONE 'UTC'),"
-        " 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), count(*), sum(cost_nusd), sum(total_tokens)"
-        " FROM llmops_operations" +
-            where + " GROUP BY 1",
-        p);
+    auto result =
+        run("SELECT to_char(greatest(date_trunc($4, ts AT TIME ZONE 'UTC'), $2::timestamptz AT "
+            "TIME ZONE 'UTC'),"
+            " 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), count(*), sum(cost_nusd), sum(total_tokens)"
+            " FROM llmops_operations" +
+                where + " GROUP BY 1",
+            p);
     std::map<std::string, std::array<std::int64_t, 3>> buckets;
     for (int row = 0; row < result.rows(); ++row)
-      buckets[std::string(result.value(row, 0))] = {result.int64(row, 1), result.int64(row, 2), result.int64(row, 3)};
+      buckets[std::string(result.value(row, 0))] = {
+          result.int64(row, 1), result.int64(row, 2), result.int64(row, 3)};
     return buckets;
   }
 
@@ -147,8 +165,8 @@ private:
     return result;
   }
 
-  const std::string where =
-      " WHERE ($1::text IS NULL OR tenant_id = $1) AND ts >= $2::timestamptz AND ts < $3::timestamptz";
+  const std::string where = " WHERE ($1::text IS NULL OR tenant_id = $1) AND ts >= $2::timestamptz "
+                            "AND ts < $3::timestamptz";
   pg_schema& db_;
 };
 
@@ -173,7 +191,11 @@ void require_groups(
 }
 
 // Asks /metrics and /cost-analysis for one tenant (or all) and range, and compares with SQL.
-void check_range(service_fixture& f, sql_oracle& oracle, const std::optional<std::string>& tenant, std::string query) {
+void check_range(
+    service_fixture& f,
+    sql_oracle& oracle,
+    const std::optional<std::string>& tenant,
+    std::string query) {
   const header_list headers =
       tenant && query.size() % 2 ? header_list{{"X-Tenant-ID", *tenant}} : header_list{};
   if (tenant && headers.empty())
@@ -188,9 +210,13 @@ void check_range(service_fixture& f, sql_oracle& oracle, const std::optional<std
   const json::object cost = cost_reply.json().at("data").as_object();
 
   // SQL over the period the service says it used.
-  const std::int64_t start = core::parse_rfc3339(metrics.at("period_start").as_string()).value() / core::micros_per_second;
-  const std::int64_t end = core::parse_rfc3339(metrics.at("period_end").as_string()).value() / core::micros_per_second;
-  BOOST_REQUIRE_EQUAL(std::string(cost.at("period_start").as_string()), std::string(metrics.at("period_start").as_string()));
+  const std::int64_t start =
+      core::parse_rfc3339(metrics.at("period_start").as_string()).value() / core::micros_per_second;
+  const std::int64_t end =
+      core::parse_rfc3339(metrics.at("period_end").as_string()).value() / core::micros_per_second;
+  BOOST_REQUIRE_EQUAL(
+      std::string(cost.at("period_start").as_string()),
+      std::string(metrics.at("period_start").as_string()));
   auto p = oracle.params(tenant, start, end);
 
   const sql_totals sql = oracle.totals(p);
@@ -202,34 +228,45 @@ void check_range(service_fixture& f, sql_oracle& oracle, const std::optional<std
     BOOST_REQUIRE_EQUAL(metrics.at("total_cost_usd").to_number<double>(), money(sql.cost_nusd));
     BOOST_REQUIRE_EQUAL(cost.at("total_cost_usd").to_number<double>(), money(sql.cost_nusd));
     const double average = sql.operations == 0 ? 0.0
-                                               : static_cast<double>(sql.latency_us) / static_cast<double>(sql.operations) / 1000.0;
+                                               : static_cast<double>(sql.latency_us) /
+                                                     static_cast<double>(sql.operations) / 1000.0;
     require_ratio(metrics.at("average_latency_ms").to_number<double>(), average);
-    const double success = sql.operations == 0 ? 0.0 : static_cast<double>(sql.successes) / static_cast<double>(sql.operations);
+    const double success = sql.operations == 0 ? 0.0
+                                               : static_cast<double>(sql.successes) /
+                                                     static_cast<double>(sql.operations);
     require_ratio(metrics.at("success_rate").to_number<double>(), success);
-    BOOST_REQUIRE_EQUAL(metrics.at("total_cached_prompt_tokens").as_int64(), sql.cached_prompt_tokens);
+    BOOST_REQUIRE_EQUAL(
+        metrics.at("total_cached_prompt_tokens").as_int64(), sql.cached_prompt_tokens);
     BOOST_REQUIRE_EQUAL(metrics.at("total_reasoning_tokens").as_int64(), sql.reasoning_tokens);
 
     // Where costs came from, and how many had no price.
     auto by_source = oracle.grouped("cost_source", p);
     for (const auto source : core::cost_sources) {
-      const std::int64_t expected = by_source.count(std::string(source)) ? by_source[std::string(source)][0] : 0;
+      const std::int64_t expected =
+          by_source.count(std::string(source)) ? by_source[std::string(source)][0] : 0;
       BOOST_REQUIRE_EQUAL(cost.at("operations_by_cost_source").at(source).as_int64(), expected);
     }
-    const std::int64_t unpriced = by_source.count("unknown_model") ? by_source["unknown_model"][0] : 0;
+    const std::int64_t unpriced =
+        by_source.count("unknown_model") ? by_source["unknown_model"][0] : 0;
     BOOST_REQUIRE_EQUAL(metrics.at("unpriced_operations").as_int64(), unpriced);
     BOOST_REQUIRE_EQUAL(cost.at("unpriced_operations").as_int64(), unpriced);
 
     auto by_model = oracle.grouped("model", p);
-    require_groups(metrics.at("operations_by_model").as_object(), true, &metrics.at("cost_by_model").as_object(),
-                   &metrics.at("tokens_by_model").as_object(), by_model);
-    require_groups(cost.at("cost_by_model").as_object(), false, &cost.at("cost_by_model").as_object(), nullptr, by_model);
+    require_groups(
+        metrics.at("operations_by_model").as_object(), true,
+        &metrics.at("cost_by_model").as_object(), &metrics.at("tokens_by_model").as_object(),
+        by_model);
+    require_groups(
+        cost.at("cost_by_model").as_object(), false, &cost.at("cost_by_model").as_object(), nullptr,
+        by_model);
     auto by_type = oracle.grouped("operation_type", p);
     require_groups(metrics.at("operations_by_type").as_object(), true, nullptr, nullptr, by_type);
     require_groups(
-        cost.at("cost_by_operation_type").as_object(), false, &cost.at("cost_by_operation_type").as_object(), nullptr,
-        by_type);
-    require_groups(cost.at("cost_by_tenant").as_object(), false, &cost.at("cost_by_tenant").as_object(), nullptr,
-                   oracle.grouped("tenant_id", p));
+        cost.at("cost_by_operation_type").as_object(), false,
+        &cost.at("cost_by_operation_type").as_object(), nullptr, by_type);
+    require_groups(
+        cost.at("cost_by_tenant").as_object(), false, &cost.at("cost_by_tenant").as_object(),
+        nullptr, oracle.grouped("tenant_id", p));
 
     // Every non-empty trend bucket equals PostgreSQL's date_trunc bucket.
     auto expected_trend = oracle.trend(std::string(cost.at("granularity").as_string()), p);
@@ -259,15 +296,17 @@ void check_many_ranges(service_fixture& f, std::mt19937_64& random, int rounds) 
 
     // Whole-second bounds anywhere around the data, some open, some tiny.
     std::int64_t a = base_s - 3600 + static_cast<std::int64_t>(random() % (span_s + 7200));
-    std::int64_t b = round % 5 == 0 ? a + static_cast<std::int64_t>(random() % 300)
-                                    : base_s - 3600 + static_cast<std::int64_t>(random() % (span_s + 7200));
+    std::int64_t b = round % 5 == 0
+                         ? a + static_cast<std::int64_t>(random() % 300)
+                         : base_s - 3600 + static_cast<std::int64_t>(random() % (span_s + 7200));
     if (a > b)
       std::swap(a, b);
     std::string query;
     if (round % 7 != 1)
       query += "start_date=" + core::format_rfc3339(a * core::micros_per_second);
     if (round % 7 != 2)
-      query += std::string(query.empty() ? "" : "&") + "end_date=" + core::format_rfc3339(b * core::micros_per_second);
+      query += std::string(query.empty() ? "" : "&") +
+               "end_date=" + core::format_rfc3339(b * core::micros_per_second);
     if (round % 3 == 0 && round % 7 > 2 && b - a < 86400 * 2)
       query += std::string(query.empty() ? "" : "&") + "granularity=" + steps[random() % 5];
     check_range(f, oracle, tenant, query);
@@ -291,7 +330,10 @@ BOOST_AUTO_TEST_CASE(metrics_and_cost_analysis_equal_sql_over_the_table) {
   std::vector<posted> retries(ops.begin(), ops.begin() + 100);
   for (const auto& op : retries)
     BOOST_REQUIRE_EQUAL(
-        http_request(f.port, "POST", "/api/v1/llmops/operations", op.body, {{"X-Tenant-ID", op.tenant}}).status, 200);
+        http_request(
+            f.port, "POST", "/api/v1/llmops/operations", op.body, {{"X-Tenant-ID", op.tenant}})
+            .status,
+        200);
   BOOST_REQUIRE_EQUAL(f.db.scalar("SELECT count(*) FROM llmops_operations"), 3000);
 
   check_many_ranges(f, random, 150);

@@ -2,19 +2,19 @@
 
 #include "core/operation.hpp"
 #include "support/service_fixture.hpp"
-
-#include <boost/json.hpp>
+#include "support/service_process.hpp"
 
 #include <atomic>
+#include <boost/json.hpp>
 #include <chrono>
 #include <csignal>
-#include <fstream>
 #include <cstdio>
+#include <fcntl.h>
+#include <fstream>
 #include <mutex>
 #include <set>
 #include <sys/wait.h>
 #include <thread>
-#include <fcntl.h>
 #include <unistd.h>
 
 using namespace llmops;
@@ -25,7 +25,8 @@ namespace {
 const std::string ops_path = "/api/v1/llmops/operations";
 
 // Polls check every 50 ms until it holds or the bound passes.
-bool eventually(const std::function<bool()>& check, std::chrono::seconds bound = std::chrono::seconds(30)) {
+bool eventually(
+    const std::function<bool()>& check, std::chrono::seconds bound = std::chrono::seconds(30)) {
   const auto deadline = std::chrono::steady_clock::now() + bound;
   while (std::chrono::steady_clock::now() < deadline) {
     if (check())
@@ -34,61 +35,6 @@ bool eventually(const std::function<bool()>& check, std::chrono::seconds bound =
   }
   return check();
 }
-
-// The service binary, started with its stderr on a pipe, which is read for the port.
-struct service_process {
-  pid_t pid = -1;
-  FILE* log = nullptr;
-  unsigned short port = 0;
-
-  explicit service_process(const std::string& conninfo, const std::string& pricing_file = "") {
-    int fds[2];
-    BOOST_REQUIRE(pipe(fds) == 0);
-    pid = fork();
-    BOOST_REQUIRE(pid >= 0);
-    if (pid == 0) {
-      dup2(fds[1], STDERR_FILENO);
-      close(fds[0]);
-      close(fds[1]);
-      setenv("DATABASE_URL", conninfo.c_str(), 1);
-      setenv("SERVICE_PORT", "0", 1);
-      setenv("LLMOPS_BIND_ADDRESS", "127.0.0.1", 1);
-      if (!pricing_file.empty())
-        setenv("LLMOPS_PRICING_FILE", pricing_file.c_str(), 1);
-      execl(LLMOPS_SERVICE_BINARY, LLMOPS_SERVICE_BINARY, static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    close(fds[1]);
-    log = fdopen(fds[0], "r");
-
-    // "... listening address=127.0.0.1 port=N ..."
-    char line[4096];
-    while (port == 0 && std::fgets(line, sizeof line, log) != nullptr) {
-      std::string text(line);
-      auto at = text.find(" listening ");
-      if (at != std::string::npos)
-        port = static_cast<unsigned short>(std::stoi(text.substr(text.find("port=", at) + 5)));
-    }
-    BOOST_REQUIRE_MESSAGE(port != 0, "the service did not report its port");
-  }
-
-  // Waits for the exit and returns the exit status (-1 if killed by a signal).
-  int wait_exit() {
-    int status = 0;
-    waitpid(pid, &status, 0);
-    pid = -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  }
-
-  ~service_process() {
-    if (pid > 0) {
-      kill(pid, SIGKILL);
-      waitpid(pid, nullptr, 0);
-    }
-    if (log != nullptr)
-      std::fclose(log);
-  }
-};
 
 // A database of its own, so that connections to it can be refused without touching others.
 struct own_database {
@@ -110,17 +56,20 @@ struct own_database {
 
   // Refuses new connections and ends the open ones: as good as a database that went away.
   void cut() {
-    BOOST_REQUIRE(admin->exec(("ALTER DATABASE " + name + " WITH ALLOW_CONNECTIONS false").c_str()).ok());
+    BOOST_REQUIRE(
+        admin->exec(("ALTER DATABASE " + name + " WITH ALLOW_CONNECTIONS false").c_str()).ok());
     storage::pg_result ignored;
-    BOOST_REQUIRE(admin
-                      ->exec_params(
-                          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1", {name},
-                          &ignored)
-                      .ok());
+    BOOST_REQUIRE(
+        admin
+            ->exec_params(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1", {name},
+                &ignored)
+            .ok());
   }
 
   void restore() {
-    BOOST_REQUIRE(admin->exec(("ALTER DATABASE " + name + " WITH ALLOW_CONNECTIONS true").c_str()).ok());
+    BOOST_REQUIRE(
+        admin->exec(("ALTER DATABASE " + name + " WITH ALLOW_CONNECTIONS true").c_str()).ok());
   }
 
   std::int64_t count(const std::string& query) {
@@ -134,7 +83,8 @@ struct own_database {
 };
 
 std::string body_with_id(const std::string& id) {
-  return R"({"operation_type":"chat","model":"m","prompt_tokens":3,"cost_usd":0.5,"operation_id":")" + id + "\"}";
+  return R"({"operation_type":"chat","model":"m","prompt_tokens":3,"cost_usd":0.5,"operation_id":")" +
+         id + "\"}";
 }
 
 } // namespace
@@ -179,9 +129,11 @@ BOOST_AUTO_TEST_CASE(sigterm_commits_and_answers_everything_then_exits_zero) {
   BOOST_REQUIRE_EQUAL(status, 0);
   std::lock_guard lock(ids_mutex);
   BOOST_TEST_MESSAGE("acknowledged before and during shutdown: " << ids.size());
-  BOOST_REQUIRE_EQUAL(db.scalar("SELECT count(*) FROM llmops_operations"), static_cast<std::int64_t>(ids.size()));
+  BOOST_REQUIRE_EQUAL(
+      db.scalar("SELECT count(*) FROM llmops_operations"), static_cast<std::int64_t>(ids.size()));
   for (const auto& id : ids)
-    BOOST_REQUIRE_EQUAL(db.scalar("SELECT count(*) FROM llmops_operations WHERE operation_id = $1", {id}), 1);
+    BOOST_REQUIRE_EQUAL(
+        db.scalar("SELECT count(*) FROM llmops_operations WHERE operation_id = $1", {id}), 1);
 }
 
 BOOST_AUTO_TEST_CASE(sigkill_loses_nothing_acknowledged) {
@@ -191,7 +143,8 @@ BOOST_AUTO_TEST_CASE(sigkill_loses_nothing_acknowledged) {
     service_process process(db.conninfo());
     for (int i = 0; i < 200; ++i) {
       const std::string id = "k-" + std::to_string(i);
-      BOOST_REQUIRE_EQUAL(http_request(process.port, "POST", ops_path, body_with_id(id)).status, 201);
+      BOOST_REQUIRE_EQUAL(
+          http_request(process.port, "POST", ops_path, body_with_id(id)).status, 201);
       ids.insert(id);
     }
     kill(process.pid, SIGKILL);
@@ -210,15 +163,21 @@ BOOST_AUTO_TEST_CASE(sighup_reloads_the_price_catalog_and_refuses_a_bad_one) {
   pg_schema db;
   const std::string path = "/tmp/llmops_pricing_" + core::make_request_id() + ".json";
   auto write = [&](const std::string& text) { std::ofstream(path) << text; };
-  write(R"({"models":[{"model":"a","prices":[{"effective_from":"2024-01-01","input":1,"output":2}]},)"
-        R"({"model":"b","prices":[{"effective_from":"2024-01-01","input":1,"output":2}]}]})");
-  service_process process(db.conninfo(), path);
+  write(
+      R"({"models":[{"model":"a","prices":[{"effective_from":"2024-01-01","input":1,"output":2}]},)"
+      R"({"model":"b","prices":[{"effective_from":"2024-01-01","input":1,"output":2}]}]})");
+  service_process process(db.conninfo(), {{"LLMOPS_PRICING_FILE", path}});
   auto count = [&] {
-    return http_request(process.port, "GET", "/api/v1/llmops/models").json().at("data").at("count").as_int64();
+    return http_request(process.port, "GET", "/api/v1/llmops/models")
+        .json()
+        .at("data")
+        .at("count")
+        .as_int64();
   };
   BOOST_REQUIRE_EQUAL(count(), 2);
 
-  write(R"({"models":[{"model":"c","prices":[{"effective_from":"2024-01-01","input":3,"output":4}]}]})");
+  write(
+      R"({"models":[{"model":"c","prices":[{"effective_from":"2024-01-01","input":3,"output":4}]}]})");
   BOOST_REQUIRE_EQUAL(kill(process.pid, SIGHUP), 0);
   BOOST_REQUIRE(eventually([&] { return count() == 1; }));
   auto priced = http_request(
@@ -265,7 +224,8 @@ BOOST_AUTO_TEST_CASE(an_unreachable_database_gives_503_and_the_service_recovers)
   auto write = f.post(ops_path, body_with_id("during"));
   BOOST_REQUIRE_MESSAGE(write.status == 503, write.body);
   BOOST_REQUIRE_EQUAL(write.header("Retry-After"), "1");
-  BOOST_REQUIRE_EQUAL(std::string(write.json().at("error").at("code").as_string()), "service_unavailable");
+  BOOST_REQUIRE_EQUAL(
+      std::string(write.json().at("error").at("code").as_string()), "service_unavailable");
   auto read = f.get(ops_path);
   BOOST_REQUIRE_EQUAL(read.status, 503);
   BOOST_REQUIRE(!read.header("Retry-After").empty());
@@ -283,7 +243,8 @@ BOOST_AUTO_TEST_CASE(an_unreachable_database_gives_503_and_the_service_recovers)
   BOOST_REQUIRE(eventually([&] { return f.get("/health").status == 200; }));
   BOOST_REQUIRE(eventually([&] { return f.post(ops_path, body_with_id("after")).status == 201; }));
   BOOST_REQUIRE_EQUAL(database.count("SELECT count(*) FROM llmops_operations"), 2);
-  BOOST_REQUIRE_EQUAL(f.get("/api/v1/llmops/metrics").json().at("data").at("total_operations").as_int64(), 2);
+  BOOST_REQUIRE_EQUAL(
+      f.get("/api/v1/llmops/metrics").json().at("data").at("total_operations").as_int64(), 2);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

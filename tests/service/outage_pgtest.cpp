@@ -2,10 +2,11 @@
 
 #include "support/pg_cluster.hpp"
 #include "support/service_fixture.hpp"
-
-#include <boost/json.hpp>
+#include "support/service_process.hpp"
 
 #include <atomic>
+#include <boost/json.hpp>
+#include <csignal>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -36,7 +37,8 @@ BOOST_AUTO_TEST_CASE(a_crash_under_writes_loses_no_acknowledged_row_and_stores_n
       for (int i = 0; !stop; ++i) {
         const std::string id = "w" + std::to_string(c) + "-" + std::to_string(i);
         const std::string body =
-            R"({"operation_type":"chat","model":"m","prompt_tokens":2,"cost_usd":0.001,"operation_id":")" + id + "\"}";
+            R"({"operation_type":"chat","model":"m","prompt_tokens":2,"cost_usd":0.001,"operation_id":")" +
+            id + "\"}";
         for (;;) {
           int status = 0;
           try {
@@ -88,13 +90,118 @@ BOOST_AUTO_TEST_CASE(a_crash_under_writes_loses_no_acknowledged_row_and_stores_n
   for (int row = 0; row < rows.rows(); ++row)
     stored.emplace(rows.value(row, 0));
   BOOST_TEST_MESSAGE(
-      "acknowledged " << acknowledged.size() << ", stored " << stored.size() << ", 503 answers " << unavailable.load());
+      "acknowledged " << acknowledged.size() << ", stored " << stored.size() << ", 503 answers "
+                      << unavailable.load());
   BOOST_REQUIRE_GT(unavailable.load(), 0);
   BOOST_REQUIRE_EQUAL(static_cast<std::size_t>(rows.rows()), stored.size());
   BOOST_REQUIRE(acknowledged == stored);
   auto metrics = http_request(port, "GET", "/api/v1/llmops/metrics").json().at("data");
-  BOOST_REQUIRE_EQUAL(metrics.at("total_operations").as_int64(), static_cast<std::int64_t>(stored.size()));
+  BOOST_REQUIRE_EQUAL(
+      metrics.at("total_operations").as_int64(), static_cast<std::int64_t>(stored.size()));
   instance.shutdown();
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(acknowledged_set)
+
+// Clients record every id answered 201 (or 200: stored by an earlier try) while the service is
+// killed with SIGKILL and PostgreSQL crashes, in turns. Every acknowledged id must be stored
+// exactly once, and the metrics of a fresh start must equal the table.
+BOOST_AUTO_TEST_CASE(kills_and_crashes_lose_and_duplicate_nothing_acknowledged) {
+  pg_cluster cluster;
+  auto service = std::make_unique<service_process>(cluster.conninfo());
+  std::atomic<unsigned short> service_port{service->port};
+
+  std::atomic<bool> stop{false};
+  std::mutex mutex;
+  std::set<std::string> acknowledged;
+  std::atomic<int> attempts{0};
+  std::vector<std::thread> clients;
+  for (int c = 0; c < 4; ++c)
+    clients.emplace_back([&, c] {
+      for (int i = 0; !stop; ++i) {
+        const std::string id = "a" + std::to_string(c) + "-" + std::to_string(i);
+        const std::string body =
+            R"({"operation_type":"chat","model":"m","prompt_tokens":1,"cost_usd":0.002,"operation_id":")" +
+            id + "\"}";
+        while (!stop) {
+          ++attempts;
+          int status = 0;
+          try {
+            status = http_request(service_port, "POST", "/api/v1/llmops/operations", body).status;
+          } catch (const std::exception&) {
+          }
+          if (status == 201 || status == 200) {
+            std::lock_guard lock(mutex);
+            acknowledged.insert(id);
+            break;
+          }
+          std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+      }
+    });
+  auto acknowledged_count = [&] {
+    std::lock_guard lock(mutex);
+    return acknowledged.size();
+  };
+  auto wait_for = [&](std::size_t count) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (acknowledged_count() < count && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    return acknowledged_count() >= count;
+  };
+
+  // Six rounds: odd ones kill the service, even ones crash the database.
+  int kills = 0;
+  int crashes = 0;
+  for (int round = 1; round <= 6; ++round) {
+    BOOST_REQUIRE(wait_for(acknowledged_count() + 150));
+    if (round % 2 == 1) {
+      kill(service->pid, SIGKILL);
+      service->wait_exit();
+      service = std::make_unique<service_process>(cluster.conninfo());
+      service_port = service->port;
+      ++kills;
+    } else {
+      cluster.stop("immediate");
+      cluster.start();
+      ++crashes;
+    }
+  }
+  BOOST_REQUIRE(wait_for(acknowledged_count() + 150));
+  stop = true;
+  for (auto& client : clients)
+    client.join();
+
+  // A fresh process rebuilds its metrics from the table; compare both with what was promised.
+  kill(service->pid, SIGKILL);
+  service->wait_exit();
+  service = std::make_unique<service_process>(cluster.conninfo());
+  std::string error;
+  auto conn = storage::pg_connection::open(cluster.conninfo(), error);
+  BOOST_REQUIRE_MESSAGE(conn, error);
+  storage::pg_result rows;
+  BOOST_REQUIRE(conn->exec("SELECT operation_id FROM llmops_operations", &rows).ok());
+  std::multiset<std::string> stored;
+  for (int row = 0; row < rows.rows(); ++row)
+    stored.emplace(rows.value(row, 0));
+  std::size_t lost = 0;
+  std::size_t duplicated = 0;
+  for (const auto& id : acknowledged) {
+    lost += stored.count(id) == 0;
+    duplicated += stored.count(id) > 1;
+  }
+  BOOST_TEST_MESSAGE(
+      "acknowledged-set: runs " << kills + 1 << ", service kills " << kills << ", database crashes "
+                                << crashes << ", attempts " << attempts.load() << ", acknowledged "
+                                << acknowledged.size() << ", lost " << lost << ", duplicated "
+                                << duplicated);
+  BOOST_REQUIRE_EQUAL(lost, 0u);
+  BOOST_REQUIRE_EQUAL(duplicated, 0u);
+  auto metrics = http_request(service->port, "GET", "/api/v1/llmops/metrics").json().at("data");
+  BOOST_REQUIRE_EQUAL(
+      metrics.at("total_operations").as_int64(), static_cast<std::int64_t>(stored.size()));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

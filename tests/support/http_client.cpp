@@ -1,5 +1,6 @@
 #include "support/http_client.hpp"
 
+#include <algorithm>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -9,8 +10,6 @@
 #include <boost/beast/http.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/test/unit_test.hpp>
-
-#include <algorithm>
 
 namespace llmops::test {
 

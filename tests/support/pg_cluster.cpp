@@ -1,7 +1,6 @@
 #include "support/pg_cluster.hpp"
 
 #include <boost/test/unit_test.hpp>
-
 #include <cstdlib>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -40,13 +39,16 @@ pg_cluster::pg_cluster() {
   port_ = free_port();
   if (getuid() == 0)
     run("chown postgres " + dir_);
-  run(as_owner(pg_bin + "initdb -D " + dir_ + "/data -U postgres --auth=trust -E UTF8 --locale=C >/dev/null"));
+  run(as_owner(
+      pg_bin + "initdb -D " + dir_ +
+      "/data -U postgres --auth=trust -E UTF8 --locale=C >/dev/null"));
   conninfo_ = "host=127.0.0.1 port=" + std::to_string(port_) + " user=postgres dbname=postgres";
   start();
 }
 
 pg_cluster::~pg_cluster() {
-  std::system(as_owner(pg_bin + "pg_ctl -D " + dir_ + "/data -m immediate -w stop >/dev/null 2>&1").c_str());
+  std::system(as_owner(pg_bin + "pg_ctl -D " + dir_ + "/data -m immediate -w stop >/dev/null 2>&1")
+                  .c_str());
   std::system(("rm -rf " + dir_).c_str());
 }
 
@@ -56,8 +58,8 @@ void pg_cluster::stop(const std::string& mode) {
 
 void pg_cluster::start() {
   run(as_owner(
-      pg_bin + "pg_ctl -D " + dir_ + "/data -l " + dir_ + "/server.log -w -o \"-p " + std::to_string(port_) +
-      " -c listen_addresses=127.0.0.1 -k " + dir_ + "\" start >/dev/null"));
+      pg_bin + "pg_ctl -D " + dir_ + "/data -l " + dir_ + "/server.log -w -o \"-p " +
+      std::to_string(port_) + " -c listen_addresses=127.0.0.1 -k " + dir_ + "\" start >/dev/null"));
 }
 
 void pg_cluster::run(const std::string& command) {

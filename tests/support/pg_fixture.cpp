@@ -3,7 +3,6 @@
 #include "core/operation.hpp"
 
 #include <boost/test/unit_test.hpp>
-
 #include <cstdlib>
 
 namespace llmops::test {
@@ -36,7 +35,8 @@ pg_schema::~pg_schema() {
     admin->exec(("DROP SCHEMA " + name_ + " CASCADE").c_str());
 }
 
-std::int64_t pg_schema::scalar(const std::string& query, const std::vector<storage::pg_param>& params) {
+std::int64_t
+pg_schema::scalar(const std::string& query, const std::vector<storage::pg_param>& params) {
   storage::pg_result result;
   auto status = conn_->exec_params(query.c_str(), params, &result);
   BOOST_REQUIRE_MESSAGE(status.ok(), query + ": " + status.message());

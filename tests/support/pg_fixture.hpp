@@ -20,6 +20,7 @@ public:
   ~pg_schema();
 
   const std::string& conninfo() const { return conninfo_; }
+
   const std::string& name() const { return name_; }
 
   /// An open connection to the schema, for checks in SQL.

@@ -5,7 +5,6 @@
 #include "support/pg_fixture.hpp"
 
 #include <boost/test/unit_test.hpp>
-
 #include <functional>
 #include <memory>
 
@@ -40,7 +39,8 @@ struct service_fixture {
     return http_request(port, "GET", target, "", headers);
   }
 
-  http_reply post(const std::string& target, const std::string& body, const header_list& headers = {}) {
+  http_reply
+  post(const std::string& target, const std::string& body, const header_list& headers = {}) {
     return http_request(port, "POST", target, body, headers);
   }
 
