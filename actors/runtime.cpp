@@ -54,7 +54,7 @@ bool runtime::start(std::string& error) {
   d.system = std::make_unique<caf::actor_system>(d.system_config);
 
   // Schema first; this thread may block, it is not an actor's.
-  auto conn = storage::pg_connection::open(d.config.conninfo, error);
+  auto conn = storage::pg_connection::open(d.config.conninfo, error, d.config.db_timeout);
   if (!conn)
     return false;
   if (auto status = storage::migrate(*conn); !status.ok()) {
@@ -96,9 +96,11 @@ bool runtime::start(std::string& error) {
   writer_config.flush_rows = d.config.flush_rows;
   writer_config.flush_interval = d.config.flush_interval;
   writer_config.queued_rows = d.queued_rows;
+  writer_config.db_timeout = d.config.db_timeout;
   d.writer = storage::spawn_storage_writer(*d.system, writer_config, d.registry);
   for (std::size_t i = 0; i < d.config.reader_connections; ++i)
-    d.readers.push_back(storage::spawn_storage_reader(*d.system, d.config.conninfo));
+    d.readers.push_back(
+        storage::spawn_storage_reader(*d.system, d.config.conninfo, d.config.db_timeout));
   return true;
 }
 

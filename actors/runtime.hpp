@@ -21,6 +21,7 @@ struct runtime_config {
   std::size_t reader_connections = 4;
   std::int64_t read_queue_jobs = 256; ///< Reads waiting for a connection, at most.
   std::chrono::milliseconds query_timeout{5000};
+  std::chrono::milliseconds db_timeout = storage::default_db_timeout; ///< One statement, at most.
 };
 
 /// The actor side of the service, behind a CAF-free interface for the HTTP layer: the actor

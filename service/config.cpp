@@ -58,6 +58,8 @@ const key_spec keys[] = {
      "time allowed to receive one request, idle keep-alive included"},
     {"query_timeout_ms", "LLMOPS_QUERY_TIMEOUT_MS", &config::query_timeout_ms, 10, 600000,
      "time allowed to an aggregator to answer its share of a metrics question"},
+    {"db_timeout_ms", "LLMOPS_DB_TIMEOUT_MS", &config::db_timeout_ms, 100, 600000,
+     "statement timeout of every database call; a server silent 5 s longer is given up on"},
     {"shutdown_timeout_ms", "LLMOPS_SHUTDOWN_TIMEOUT_MS", &config::shutdown_timeout_ms, 0, 600000,
      "time allowed on SIGTERM to answer requests in flight"},
     {"log_level", "LLMOPS_LOG_LEVEL", &config::log_level, 0, 0, "debug, info, warning or error"},

@@ -27,6 +27,7 @@ struct config {
   std::int64_t max_header_bytes = 8 << 10;
   std::int64_t read_timeout_ms = 30000;
   std::int64_t query_timeout_ms = 5000;
+  std::int64_t db_timeout_ms = 30000;
   std::int64_t shutdown_timeout_ms = 10000;
   std::string log_level = "info";
   std::string pricing_file = "conf/pricing.json";

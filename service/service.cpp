@@ -33,6 +33,7 @@ actors::runtime_config runtime_settings(const config& settings) {
   runtime.reader_connections = static_cast<std::size_t>(settings.reader_connections);
   runtime.read_queue_jobs = settings.read_queue_jobs;
   runtime.query_timeout = std::chrono::milliseconds(settings.query_timeout_ms);
+  runtime.db_timeout = std::chrono::milliseconds(settings.db_timeout_ms);
   return runtime;
 }
 

@@ -173,8 +173,11 @@ query_operations(pg_connection& conn, const operation_filter& filter, operation_
 
 db_status
 scan_operations(pg_connection& conn, const std::function<void(core::operation_record&&)>& sink) {
+  // Reading every row takes as long as there are rows: no statement timeout for this one.
+  if (auto status = conn.exec(sql::no_statement_timeout); !status.ok())
+    return status;
   if (PQsendQuery(conn.native(), sql::scan_operations) == 0 ||
-      PQsetSingleRowMode(conn.native()) == 0)
+      PQsetSingleRowMode(conn.native()) == 0 || !conn.flush())
     return {failure_kind::connection, PQerrorMessage(conn.native())};
 
   // Drain every result, even after a failure, so that the connection stays usable.
@@ -198,6 +201,20 @@ scan_operations(pg_connection& conn, const std::function<void(core::operation_re
 } // namespace llmops::storage
 
 namespace llmops::storage {
+
+db_status end_backend(pg_connection& conn, int pid, core::micros given_up_at) {
+  const std::vector<pg_param> params{std::to_string(pid), core::format_rfc3339(given_up_at)};
+  if (auto status = conn.exec_params(sql::end_backend, params, nullptr); !status.ok())
+    return status;
+
+  // pg_terminate_backend with a timeout waits for the exit; look once more to be sure.
+  pg_result alive;
+  if (auto status = conn.exec_params(sql::backend_alive, params, &alive); !status.ok())
+    return status;
+  if (alive.int64(0, 0) != 0)
+    return {failure_kind::transient, "the server process of a lost commit is still running"};
+  return {};
+}
 
 db_status find_payload_hashes(
     pg_connection& conn,

@@ -53,6 +53,10 @@ scan_operations(pg_connection& conn, const std::function<void(core::operation_re
 
 namespace llmops::storage {
 
+/// Ends server process pid if it started before given_up_at, waiting (up to a few seconds)
+/// until it is gone; fails with transient when it is still there.
+db_status end_backend(pg_connection& conn, int pid, core::micros given_up_at);
+
 /// Sets hashes[i] to the payload_hash stored under the key of rows[i], if any.
 db_status find_payload_hashes(
     pg_connection& conn,

@@ -2,8 +2,10 @@
 
 #include "core/log.hpp"
 
+#include <cerrno>
 #include <charconv>
 #include <cstring>
+#include <poll.h>
 
 namespace llmops::storage {
 
@@ -16,7 +18,7 @@ constexpr const char* default_keywords[] = {
 };
 constexpr const char* default_values[] = {"5", "1", "10", "5", "3", "15000", "llmops-service"};
 
-constexpr const char* statement_timeout_sql = "SET statement_timeout = '30s'";
+constexpr const char* statement_timeout_sql = "SELECT set_config('statement_timeout', $1, false)";
 
 const core::logger log{"storage"};
 
@@ -73,8 +75,10 @@ std::int64_t pg_result::int64(int row, int column) const {
   return number;
 }
 
-std::unique_ptr<pg_connection>
-pg_connection::open(const std::string& conninfo, std::string& error) {
+std::unique_ptr<pg_connection> pg_connection::open(
+    const std::string& conninfo,
+    std::string& error,
+    std::chrono::milliseconds timeout) {
   // Defaults first: the expanded dbname entry that follows overrides any of them.
   std::vector<const char*> keywords(std::begin(default_keywords), std::end(default_keywords));
   std::vector<const char*> values(std::begin(default_values), std::end(default_values));
@@ -94,7 +98,11 @@ pg_connection::open(const std::string& conninfo, std::string& error) {
     error = one_line(PQerrorMessage(conn));
     return nullptr;
   }
-  if (auto status = connection->exec(statement_timeout_sql); !status.ok()) {
+  PQsetnonblocking(conn, 1);
+  connection->deadline_ = timeout + answer_grace;
+  const std::string timeout_text = std::to_string(timeout.count()) + "ms";
+  if (auto status = connection->exec_params(statement_timeout_sql, {timeout_text}, nullptr);
+      !status.ok()) {
     error = status.message();
     return nullptr;
   }
@@ -120,11 +128,7 @@ db_status pg_connection::check(const pg_result& result) {
 }
 
 db_status pg_connection::exec(const char* sql, pg_result* out) {
-  pg_result result(PQexec(conn_, sql));
-  db_status status = check(result);
-  if (out != nullptr)
-    *out = std::move(result);
-  return status;
+  return finish(PQsendQuery(conn_, sql) == 1, out);
 }
 
 db_status
@@ -133,12 +137,73 @@ pg_connection::exec_params(const char* sql, const std::vector<pg_param>& params,
   values.reserve(params.size());
   for (const auto& param : params)
     values.push_back(param ? param->c_str() : nullptr);
+  const bool sent = PQsendQueryParams(
+                        conn_, sql, static_cast<int>(values.size()), nullptr, values.data(),
+                        nullptr, nullptr, 0) == 1;
+  return finish(sent, out);
+}
 
-  pg_result result(PQexecParams(
-      conn_, sql, static_cast<int>(values.size()), nullptr, values.data(), nullptr, nullptr, 0));
-  db_status status = check(result);
+bool pg_connection::wait(short events, std::chrono::steady_clock::time_point deadline) {
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+      deadline - std::chrono::steady_clock::now());
+  if (left.count() <= 0)
+    return false;
+  pollfd descriptor{PQsocket(conn_), events, 0};
+  const int ready = ::poll(&descriptor, 1, static_cast<int>(left.count()));
+  return ready > 0 || (ready < 0 && errno == EINTR);
+}
+
+db_status pg_connection::broken(const std::string& why) {
+  broken_ = true;
+  return {failure_kind::connection, why};
+}
+
+bool pg_connection::flush() {
+  const auto deadline = std::chrono::steady_clock::now() + deadline_;
+  for (;;) {
+    const int pending = PQflush(conn_);
+    if (pending == 0)
+      return true;
+    if (pending < 0 || !wait(POLLOUT | POLLIN, deadline) || PQconsumeInput(conn_) == 0) {
+      broken_ = true;
+      return false;
+    }
+  }
+}
+
+db_status pg_connection::finish(bool sent, pg_result* out) {
+  if (broken_)
+    return {failure_kind::connection, "the connection was given up earlier"};
+  if (!sent)
+    return broken(one_line(PQerrorMessage(conn_)));
+  if (!flush())
+    return broken(
+        "could not send to the database within " + std::to_string(deadline_.count()) + " ms");
+
+  // Collect every result; a hung server is given up on at the deadline.
+  const auto deadline = std::chrono::steady_clock::now() + deadline_;
+  pg_result kept;
+  db_status status;
+  for (;;) {
+    while (PQisBusy(conn_) != 0) {
+      if (!wait(POLLIN, deadline))
+        return broken(
+            "no answer from the database within " + std::to_string(deadline_.count()) + " ms");
+      if (PQconsumeInput(conn_) == 0)
+        return broken(one_line(PQerrorMessage(conn_)));
+    }
+    PGresult* raw = PQgetResult(conn_);
+    if (raw == nullptr)
+      break;
+    pg_result result(raw);
+    db_status result_status = check(result);
+    if (status.ok()) {
+      status = result_status;
+      kept = std::move(result);
+    }
+  }
   if (out != nullptr)
-    *out = std::move(result);
+    *out = std::move(kept);
   return status;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <libpq-fe.h>
 #include <memory>
 #include <optional>
@@ -62,25 +63,38 @@ private:
 /// A statement parameter in text format; nullopt is SQL NULL.
 using pg_param = std::optional<std::string>;
 
-/// Owns one blocking libpq connection. REQUIRES: used from one thread at a time, and never from
-/// an asio thread or an actor on the shared scheduler (only from detached actors or main).
+/// The statement timeout of every connection unless told otherwise.
+constexpr std::chrono::milliseconds default_db_timeout{30'000};
+
+/// Owns one libpq connection with blocking calls bounded in time. REQUIRES: used from one thread
+/// at a time, and never from an asio thread or an actor on the shared scheduler (only from
+/// detached actors or main).
 class pg_connection {
 public:
   /// Connects with keepalives, a connect timeout and a TCP user timeout added to conninfo
-  /// (values in conninfo win), then sets the statement timeout.
-  static std::unique_ptr<pg_connection> open(const std::string& conninfo, std::string& error);
+  /// (values in conninfo win), and sets the server's statement timeout to timeout. A call that
+  /// gets no answer within timeout and a grace period (a hung server, a silent network) fails
+  /// as a connection failure and leaves the connection unhealthy.
+  static std::unique_ptr<pg_connection> open(
+      const std::string& conninfo,
+      std::string& error,
+      std::chrono::milliseconds timeout = default_db_timeout);
 
   ~pg_connection();
   pg_connection(const pg_connection&) = delete;
   pg_connection& operator=(const pg_connection&) = delete;
 
-  bool healthy() const { return PQstatus(conn_) == CONNECTION_OK; }
+  bool healthy() const { return !broken_ && PQstatus(conn_) == CONNECTION_OK; }
 
   /// Runs a statement without parameters; expects a command or rows.
   db_status exec(const char* sql, pg_result* out = nullptr);
 
   /// Runs a parameterized statement (text parameters, text results).
   db_status exec_params(const char* sql, const std::vector<pg_param>& params, pg_result* out);
+
+  /// Sends whatever libpq still holds for the server, within the deadline. For callers that
+  /// use libpq's asynchronous calls directly.
+  bool flush();
 
   PGconn* native() const { return conn_; }
 
@@ -89,7 +103,21 @@ private:
 
   db_status check(const pg_result& result);
 
+  /// Waits for a sent query's results within the deadline; keeps the first error or else the
+  /// last result.
+  db_status finish(bool sent, pg_result* out);
+
+  /// Waits until the socket is ready for events or the deadline passes.
+  bool wait(short events, std::chrono::steady_clock::time_point deadline);
+
+  db_status broken(const std::string& why);
+
   PGconn* conn_;
+  std::chrono::milliseconds deadline_ = default_db_timeout + answer_grace;
+  bool broken_ = false;
+
+  /// How long past the server's statement timeout a call waits before it gives up on the server.
+  static constexpr std::chrono::milliseconds answer_grace{5'000};
 };
 
 /// The connection string with its password replaced by "***", safe to log.

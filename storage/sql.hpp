@@ -97,6 +97,8 @@ constexpr const char* ping = "SELECT 1";
 
 namespace llmops::storage::sql {
 
+constexpr const char* no_statement_timeout = "SET statement_timeout = 0";
+
 /// What the aggregates are rebuilt from at start: every row, without metadata.
 constexpr const char* scan_operations = R"sql(
 SELECT tenant_id, operation_id, (extract(epoch FROM ts) * 1000000)::bigint, operation_type,
@@ -116,6 +118,16 @@ FROM llmops_operations o
 JOIN unnest($1::text[], $2::text[]) AS k(tenant_id, operation_id)
   ON o.tenant_id = k.tenant_id AND o.operation_id = k.operation_id
 WHERE o.write_batch = $3::bigint)sql";
+
+/// Ends the server process $1 if it started before $2 (a process of a lost connection, not a
+/// later one that reused its number), and tells whether such a process is still there.
+constexpr const char* end_backend = R"sql(
+SELECT pg_terminate_backend(pid, 1000)
+FROM pg_stat_activity
+WHERE pid = $1::integer AND backend_start <= $2::timestamptz)sql";
+
+constexpr const char* backend_alive = R"sql(
+SELECT count(*) FROM pg_stat_activity WHERE pid = $1::integer AND backend_start <= $2::timestamptz)sql";
 
 /// The payload digests stored under the given keys: tells a retry from a conflicting reuse.
 constexpr const char* payload_hashes = R"sql(

@@ -29,6 +29,8 @@ constexpr std::size_t max_in_doubt_rows = 200'000;
 struct in_doubt_batch {
   std::int64_t write_batch;
   std::vector<core::operation_record> rows;
+  int backend_pid;          ///< The server process that ran the lost insert.
+  core::micros given_up_at; ///< When the connection was given up.
 };
 
 // Reconnection with exponential backoff, shared by the writer and the readers.
@@ -37,6 +39,7 @@ struct connection_keeper {
   std::unique_ptr<pg_connection> conn;
   std::chrono::steady_clock::time_point next_attempt{};
   std::chrono::milliseconds backoff{0};
+  std::chrono::milliseconds timeout = default_db_timeout;
   std::string role;
 
   // Returns a healthy connection, connecting if the backoff allows (or force is set).
@@ -49,7 +52,7 @@ struct connection_keeper {
       return nullptr;
 
     std::string error;
-    conn = pg_connection::open(conninfo, error);
+    conn = pg_connection::open(conninfo, error, timeout);
     if (!conn) {
       if (backoff.count() == 0)
         log.warning("database unreachable role=" + role + " error=\"" + error + "\"");
@@ -103,10 +106,9 @@ void publish(writer_actor self, std::vector<core::operation_record>&& rows) {
       std::make_shared<std::vector<core::operation_record>>(std::move(rows)));
 }
 
-void remember_in_doubt(
-    writer_state& st, std::int64_t write_batch, std::vector<core::operation_record> rows) {
-  st.in_doubt_rows += rows.size();
-  st.in_doubt.push_back({write_batch, std::move(rows)});
+void remember_in_doubt(writer_state& st, in_doubt_batch batch) {
+  st.in_doubt_rows += batch.rows.size();
+  st.in_doubt.push_back(std::move(batch));
   while (st.in_doubt_rows > max_in_doubt_rows) {
     log.error(
         "dropping rows of unknown outcome rows=" + std::to_string(st.in_doubt.front().rows.size()) +
@@ -116,15 +118,23 @@ void remember_in_doubt(
   }
 }
 
-// After a reconnect: publishes the rows of lost commits that did commit. Returns false if the
-// connection failed again.
+// Which rows of a lost insert committed. The server process that ran it may still be alive
+// (a hung or cut-off connection, not a crash) and commit later, so it is ended first and the
+// rows are looked up only once it is gone.
+db_status settle(pg_connection& conn, const in_doubt_batch& batch, std::vector<bool>& inserted) {
+  if (auto status = end_backend(conn, batch.backend_pid, batch.given_up_at); !status.ok())
+    return status;
+  return find_inserted(conn, pointers_to(batch.rows), batch.write_batch, inserted);
+}
+
+// After a reconnect: publishes the rows of lost commits that did commit. Returns false if that
+// could not be settled yet.
 bool resolve_in_doubt(writer_actor self, pg_connection& conn) {
   auto& st = self->state;
   while (!st.in_doubt.empty()) {
     in_doubt_batch& batch = st.in_doubt.front();
     std::vector<bool> inserted;
-    auto status = find_inserted(conn, pointers_to(batch.rows), batch.write_batch, inserted);
-    if (!status.ok())
+    if (!settle(conn, batch, inserted).ok())
       return false;
 
     std::vector<core::operation_record> committed;
@@ -173,13 +183,17 @@ commit(writer_actor self, std::vector<core::operation_record>& rows, std::vector
 
     // The connection broke: the commit may or may not have happened. Reconnect at once and
     // look; if that fails too, keep the rows until a later reconnect can tell.
-    log.warning("database connection lost during commit rows=" + std::to_string(rows.size()));
+    log.warning(
+        "database connection lost during commit rows=" + std::to_string(rows.size()) + " error=\"" +
+        status.message() + "\"");
+    in_doubt_batch lost{write_batch, {}, PQbackendPID(conn->native()), core::now_micros()};
     st.db.conn.reset();
     conn = connection(self, true);
     std::vector<bool> committed;
-    if (conn == nullptr || !find_inserted(*conn, pointers, write_batch, committed).ok()) {
+    if (conn == nullptr || !settle(*conn, lost, committed).ok()) {
       st.db.conn.reset();
-      remember_in_doubt(st, write_batch, rows);
+      lost.rows = rows;
+      remember_in_doubt(st, std::move(lost));
       return status;
     }
     if (std::find(committed.begin(), committed.end(), true) != committed.end()) {
@@ -302,6 +316,7 @@ caf::behavior writer(writer_actor self, writer_config config, caf::actor sink) {
   self->state.config = std::move(config);
   self->state.sink = std::move(sink);
   self->state.db.conninfo = self->state.config.conninfo;
+  self->state.db.timeout = self->state.config.db_timeout;
   self->state.db.role = "writer";
   return {
       [=](write_atom, write_job_ptr& job) {
@@ -330,8 +345,12 @@ struct reader_state {
   static inline const char* name = "storage_reader";
 };
 
-caf::behavior reader(caf::stateful_actor<reader_state>* self, std::string conninfo) {
+caf::behavior reader(
+    caf::stateful_actor<reader_state>* self,
+    std::string conninfo,
+    std::chrono::milliseconds db_timeout) {
   self->state.db.conninfo = std::move(conninfo);
+  self->state.db.timeout = db_timeout;
   self->state.db.role = "reader";
   return {
       [=](read_atom, read_job_ptr& job) {
@@ -349,8 +368,9 @@ caf::actor spawn_storage_writer(caf::actor_system& system, writer_config config,
   return system.spawn<caf::detached>(writer, std::move(config), std::move(sink));
 }
 
-caf::actor spawn_storage_reader(caf::actor_system& system, std::string conninfo) {
-  return system.spawn<caf::detached>(reader, std::move(conninfo));
+caf::actor spawn_storage_reader(
+    caf::actor_system& system, std::string conninfo, std::chrono::milliseconds db_timeout) {
+  return system.spawn<caf::detached>(reader, std::move(conninfo), db_timeout);
 }
 
 } // namespace llmops::storage

@@ -51,7 +51,8 @@ struct writer_config {
   std::string conninfo;
   std::size_t flush_rows = 1000;               ///< Commit as soon as this many rows wait.
   std::chrono::milliseconds flush_interval{0}; ///< 0: commit when the mailbox is drained.
-  std::shared_ptr<std::atomic<std::int64_t>> queued_rows; ///< Lowered as jobs are answered.
+  std::shared_ptr<std::atomic<std::int64_t>> queued_rows;    ///< Lowered as jobs are answered.
+  std::chrono::milliseconds db_timeout = default_db_timeout; ///< Bound of one statement.
 };
 
 /// Spawns the storage writer as a detached actor (it blocks in libpq). It gathers write jobs
@@ -69,6 +70,9 @@ using read_job_ptr = std::shared_ptr<read_job>;
 
 /// Spawns one reader as a detached actor owning one connection; it runs (read_atom,
 /// read_job_ptr) messages in order, reconnecting with backoff when the connection is lost.
-caf::actor spawn_storage_reader(caf::actor_system& system, std::string conninfo);
+caf::actor spawn_storage_reader(
+    caf::actor_system& system,
+    std::string conninfo,
+    std::chrono::milliseconds db_timeout = default_db_timeout);
 
 } // namespace llmops::storage

@@ -205,3 +205,48 @@ BOOST_AUTO_TEST_CASE(kills_and_crashes_lose_and_duplicate_nothing_acknowledged) 
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(hung_database)
+
+// A server that accepts connections but never answers (every process stopped) must not hold
+// requests forever: calls are given up on after the statement timeout and a grace period.
+BOOST_AUTO_TEST_CASE(a_silent_server_is_given_up_on_and_nothing_is_counted_wrong) {
+  pg_cluster cluster;
+  service::config settings = test_config(cluster.conninfo());
+  settings.log_level = "error";
+  settings.db_timeout_ms = 1000;
+  service::service instance(settings);
+  std::string error;
+  BOOST_REQUIRE_MESSAGE(instance.start(error), error);
+  const unsigned short port = instance.port();
+  const std::string body = R"({"operation_type":"chat","model":"m","cost_usd":1})";
+  BOOST_REQUIRE_EQUAL(http_request(port, "POST", "/api/v1/llmops/operations", body).status, 201);
+
+  cluster.freeze();
+  auto write = http_request(port, "POST", "/api/v1/llmops/operations", body);
+  auto health = http_request(port, "GET", "/health");
+  auto metrics = http_request(port, "GET", "/api/v1/llmops/metrics");
+  cluster.thaw();
+  BOOST_REQUIRE_EQUAL(write.status, 503);
+  BOOST_REQUIRE_EQUAL(health.status, 503);
+  BOOST_REQUIRE_EQUAL(metrics.status, 200);
+
+  // Back: whatever the lost insert did, the metrics agree with the table.
+  int status = 0;
+  for (int i = 0; i < 300 && status != 201; ++i) {
+    status = http_request(port, "POST", "/api/v1/llmops/operations", body).status;
+    if (status != 201)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  BOOST_REQUIRE_EQUAL(status, 201);
+  auto conn = storage::pg_connection::open(cluster.conninfo(), error);
+  BOOST_REQUIRE_MESSAGE(conn, error);
+  storage::pg_result count;
+  BOOST_REQUIRE(conn->exec("SELECT count(*) FROM llmops_operations", &count).ok());
+  auto total =
+      http_request(port, "GET", "/api/v1/llmops/metrics").json().at("data").at("total_operations");
+  BOOST_REQUIRE_EQUAL(total.as_int64(), count.int64(0, 0));
+  instance.shutdown();
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -62,6 +62,16 @@ void pg_cluster::start() {
       std::to_string(port_) + " -c listen_addresses=127.0.0.1 -k " + dir_ + "\" start >/dev/null"));
 }
 
+void pg_cluster::freeze() {
+  const std::string postmaster = "$(head -n 1 " + dir_ + "/data/postmaster.pid)";
+  run("pkill -STOP -P " + postmaster + " && kill -STOP " + postmaster);
+}
+
+void pg_cluster::thaw() {
+  const std::string postmaster = "$(head -n 1 " + dir_ + "/data/postmaster.pid)";
+  run("kill -CONT " + postmaster + " && pkill -CONT -P " + postmaster);
+}
+
 void pg_cluster::run(const std::string& command) {
   BOOST_REQUIRE_MESSAGE(std::system(command.c_str()) == 0, "failed: " + command);
 }

@@ -15,6 +15,10 @@ public:
   void stop(const std::string& mode = "immediate");
   void start();
 
+  /// Stops every process of the server with SIGSTOP, as a hung machine would, and resumes them.
+  void freeze();
+  void thaw();
+
   const std::string& conninfo() const { return conninfo_; }
 
 private:
