@@ -3,6 +3,7 @@
 #include "core/json_writer.hpp"
 #include "core/log.hpp"
 #include "http/render.hpp"
+#include "http/responses.hpp"
 
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/value.hpp>
@@ -18,6 +19,7 @@ const core::logger log{"http"};
 constexpr std::string_view operations_path = "/api/v1/llmops/operations";
 constexpr std::string_view batch_path = "/api/v1/llmops/operations/batch";
 constexpr std::string_view models_path = "/api/v1/llmops/models";
+constexpr std::string_view keys_path = "/api/v1/llmops/api-keys";
 constexpr std::string_view metrics_path = "/api/v1/llmops/metrics";
 constexpr std::string_view cost_path = "/api/v1/llmops/cost-analysis";
 constexpr std::string_view health_path = "/health";
@@ -31,22 +33,6 @@ constexpr std::size_t parse_buffer_bytes = 4096;
 
 // Most operations one batch may carry; larger batches are refused whole.
 constexpr std::size_t max_batch_operations = 1000;
-
-api_response ok(int status, std::string body) {
-  api_response response;
-  response.status = status;
-  response.body = std::move(body);
-  return response;
-}
-
-// Sends an error envelope for request.
-void fail(const api_request& request, const responder& respond, api_error error) {
-  respond(make_error_response(error, request.request_id, request.correlation_id));
-}
-
-api_error unavailable(std::string message) {
-  return {error_code::service_unavailable, std::move(message), ""};
-}
 
 bool is_json_content_type(std::string_view type) {
   constexpr std::string_view json_type = "application/json";
@@ -68,6 +54,8 @@ api::api(actors::runtime& runtime, const core::catalog_holder& catalog, service_
   if (info_.rate_limit_per_second > 0)
     limiter_ = std::make_unique<rate_limiter>(
         info_.rate_limit_per_second, std::max(1.0, info_.rate_limit_burst));
+  if (info_.require_api_keys)
+    auth_ = std::make_unique<authenticator>(runtime_);
 }
 
 void api::handle(api_request&& request, responder respond) {
@@ -78,6 +66,58 @@ void api::handle(api_request&& request, responder respond) {
     return;
   }
 
+  // Trusted-header mode: the gateway's X-Tenant-ID says who calls; without it, the operator.
+  if (!auth_ || path == health_path) {
+    request.operator_role = !request.has_tenant_header;
+    dispatch(request, path, params, respond);
+    return;
+  }
+
+  // API-key mode: "Authorization: Bearer <key>" says who calls.
+  constexpr std::string_view scheme = "Bearer ";
+  if (request.authorization.size() <= scheme.size() ||
+      request.authorization.compare(0, scheme.size(), scheme) != 0) {
+    fail(
+        request, respond,
+        {error_code::unauthorized, "an API key is required: Authorization: Bearer <key>",
+         "Authorization"});
+    return;
+  }
+  const std::string key = request.authorization.substr(scheme.size());
+  auth_->authenticate(
+      key,
+      [this, request = std::move(request), path, params, respond](auth_result&& result) mutable {
+        if (result.state == auth_result::outcome::unavailable) {
+          fail(request, respond, unavailable("API keys cannot be checked now; retry later"));
+          return;
+        }
+        if (result.state == auth_result::outcome::unknown) {
+          fail(
+              request, respond,
+              {error_code::unauthorized, "the API key is unknown or revoked", "Authorization"});
+          return;
+        }
+        request.operator_role = !result.who.tenant_id;
+        if (result.who.tenant_id) {
+          if (request.has_tenant_header && request.tenant_header != *result.who.tenant_id) {
+            fail(
+                request, respond,
+                {error_code::forbidden, "X-Tenant-ID names another tenant than the API key's",
+                 "X-Tenant-ID"});
+            return;
+          }
+          request.has_tenant_header = true;
+          request.tenant_header = *result.who.tenant_id;
+        }
+        dispatch(request, path, params, respond);
+      });
+}
+
+void api::dispatch(
+    const api_request& request,
+    const std::string& path,
+    const query_params& params,
+    responder respond) {
   // A tenant over its rate waits; /health and the operator view are not limited.
   if (limiter_ && request.has_tenant_header && path != health_path) {
     if (auto wait = limiter_->acquire(request.tenant_header)) {
@@ -129,6 +169,22 @@ void api::handle(api_request&& request, responder respond) {
   else if (path == health_path)
     route(
         "GET", [&] { get_health(request, respond); }, none);
+  else if (path == keys_path)
+    route(
+        "GET, POST", [&] { get_api_keys(request, respond); },
+        [&] { post_api_key(request, respond); });
+  else if (
+      path.size() > keys_path.size() + 1 &&
+      path.compare(0, keys_path.size() + 1, std::string(keys_path) + "/") == 0)
+    if (request.method == "DELETE") {
+      delete_api_key(request, path.substr(keys_path.size() + 1), respond);
+    } else {
+      api_response response = make_error_response(
+          {error_code::method_not_allowed, "only DELETE is allowed on " + path, "method"},
+          request.request_id, request.correlation_id);
+      response.headers.emplace_back("Allow", "DELETE");
+      respond(std::move(response));
+    }
   else
     fail(request, respond, {error_code::not_found, "no endpoint at " + path, "path"});
 }

@@ -4,6 +4,7 @@
 #include "core/pricing.hpp"
 #include "core/time.hpp"
 #include "http/api_types.hpp"
+#include "http/authenticator.hpp"
 #include "http/decode.hpp"
 #include "http/rate_limiter.hpp"
 
@@ -18,6 +19,7 @@ struct service_info {
   core::micros started_at = 0;
   double rate_limit_per_second = 0; ///< Requests a tenant may make; 0 turns the limit off.
   double rate_limit_burst = 0;      ///< Requests a tenant may make at once after idling.
+  bool require_api_keys = false;    ///< Every request but /health needs a valid bearer key.
 };
 
 /// Routes requests of the contract to their handlers: validation, tenancy, and a call into the
@@ -30,6 +32,17 @@ public:
   void handle(api_request&& request, responder respond);
 
 private:
+  /// Rate limit and routing, once the caller is known.
+  void dispatch(
+      const api_request& request,
+      const std::string& path,
+      const query_params& params,
+      responder respond);
+
+  void post_api_key(const api_request& request, responder respond);
+  void get_api_keys(const api_request& request, responder respond);
+  void delete_api_key(const api_request& request, const std::string& key_id, responder respond);
+
   void post_operation(const api_request& request, responder respond);
   void post_batch(const api_request& request, responder respond);
   void get_models(const api_request& request, responder respond);
@@ -49,6 +62,7 @@ private:
   const core::catalog_holder& catalog_;
   service_info info_;
   std::unique_ptr<rate_limiter> limiter_; ///< Null when rate limiting is off.
+  std::unique_ptr<authenticator> auth_;   ///< Null unless API keys are required.
 };
 
 } // namespace llmops::http

@@ -17,6 +17,8 @@ struct api_request {
   bool has_tenant_header = false;
   std::string idempotency_key;
   bool has_idempotency_key = false;
+  std::string authorization;  ///< The Authorization header, empty when absent.
+  bool operator_role = false; ///< Set by the api once the caller is known.
   std::string body;
   std::string request_id;
   std::string correlation_id;

@@ -9,6 +9,8 @@ int status_of(error_code code) {
   case error_code::validation_error:
   case error_code::invalid_json:
     return 400;
+  case error_code::unauthorized:
+    return 401;
   case error_code::forbidden:
     return 403;
   case error_code::not_found:
@@ -39,6 +41,8 @@ const char* name_of(error_code code) {
     return "validation_error";
   case error_code::invalid_json:
     return "invalid_json";
+  case error_code::unauthorized:
+    return "unauthorized";
   case error_code::forbidden:
     return "forbidden";
   case error_code::not_found:
@@ -95,6 +99,8 @@ api_response make_error_response(
   response.body = json.take();
   if (error.code == error_code::service_unavailable)
     response.headers.emplace_back("Retry-After", "1");
+  if (error.code == error_code::unauthorized)
+    response.headers.emplace_back("WWW-Authenticate", "Bearer");
   return response;
 }
 

@@ -11,6 +11,7 @@ namespace llmops::http {
 enum class error_code {
   validation_error,
   invalid_json,
+  unauthorized,
   forbidden,
   not_found,
   conflict,

@@ -142,6 +142,7 @@ private:
       request.has_idempotency_key = true;
       request.idempotency_key = std::string(it->value());
     }
+    request.authorization = std::string(message[bhttp::field::authorization]);
     request.body = std::move(message.body());
     request.request_id = request_id_;
     request.correlation_id = correlation_of(message["X-Correlation-ID"], request_id_);

@@ -65,6 +65,8 @@ const key_spec keys[] = {
     {"log_level", "LLMOPS_LOG_LEVEL", &config::log_level, 0, 0, "debug, info, warning or error"},
     {"pricing_file", "LLMOPS_PRICING_FILE", &config::pricing_file, 0, 0,
      "price catalog for operations sent without cost_usd; reloaded on SIGHUP"},
+    {"auth_mode", "LLMOPS_AUTH_MODE", &config::auth_mode, 0, 0,
+     "header: trust X-Tenant-ID (behind a gateway); api_key: require Authorization: Bearer <key>"},
     {"rate_limit_per_second", "LLMOPS_RATE_LIMIT_PER_SECOND", &config::rate_limit_per_second, 0,
      1000000,
      "requests per second each tenant (X-Tenant-ID) may make, beyond which 429; 0 is no limit"},
@@ -235,6 +237,11 @@ load_config(int argc, const char* const* argv, std::string& error, bool& help) {
             "\"; expected debug, info, warning or error";
     return std::nullopt;
   }
+  if (settings.auth_mode != "header" && settings.auth_mode != "api_key") {
+    error = "bad value for LLMOPS_AUTH_MODE: \"" + settings.auth_mode +
+            "\"; expected header or api_key";
+    return std::nullopt;
+  }
   if (settings.enable_nats) {
     error = "ENABLE_NATS=true is not supported: this build has no NATS publisher";
     return std::nullopt;
@@ -277,7 +284,8 @@ std::string summarize(const config& settings) {
          " max_body_bytes=" + std::to_string(settings.max_body_bytes) +
          " max_header_bytes=" + std::to_string(settings.max_header_bytes) +
          " read_timeout_ms=" + std::to_string(settings.read_timeout_ms) +
-         " log_level=" + settings.log_level + " pricing_file=" + settings.pricing_file;
+         " log_level=" + settings.log_level + " pricing_file=" + settings.pricing_file +
+         " auth_mode=" + settings.auth_mode;
 }
 
 } // namespace llmops::service

@@ -31,6 +31,7 @@ struct config {
   std::int64_t shutdown_timeout_ms = 10000;
   std::string log_level = "info";
   std::string pricing_file = "conf/pricing.json";
+  std::string auth_mode = "header";
   std::int64_t rate_limit_per_second = 0;
   std::int64_t rate_limit_burst = 0;
   bool pricing_file_given = false; ///< Set when pricing_file came from a file, env or flag.

@@ -1,14 +1,19 @@
 #include "core/log.hpp"
 #include "service/config.hpp"
+#include "service/keys_command.hpp"
 #include "service/service.hpp"
 
 #include <csignal>
 #include <cstdio>
 #include <pthread.h>
+#include <string>
 
 int main(int argc, char** argv) {
   using namespace llmops;
   const core::logger log{"service"};
+
+  if (argc >= 2 && std::string(argv[1]) == "keys")
+    return service::run_keys_command(argc, argv);
 
   // Configuration: a bad key or value stops here, named.
   std::string error;

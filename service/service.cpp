@@ -81,6 +81,7 @@ bool service::start(std::string& error) {
   info.name = d.settings.service_name;
   info.version = LLMOPS_VERSION;
   info.started_at = core::now_micros();
+  info.require_api_keys = d.settings.auth_mode == "api_key";
   info.rate_limit_per_second = static_cast<double>(d.settings.rate_limit_per_second);
   info.rate_limit_burst = static_cast<double>(
       d.settings.rate_limit_burst > 0 ? d.settings.rate_limit_burst

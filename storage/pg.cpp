@@ -76,9 +76,7 @@ std::int64_t pg_result::int64(int row, int column) const {
 }
 
 std::unique_ptr<pg_connection> pg_connection::open(
-    const std::string& conninfo,
-    std::string& error,
-    std::chrono::milliseconds timeout) {
+    const std::string& conninfo, std::string& error, std::chrono::milliseconds timeout) {
   // Defaults first: the expanded dbname entry that follows overrides any of them.
   std::vector<const char*> keywords(std::begin(default_keywords), std::end(default_keywords));
   std::vector<const char*> values(std::begin(default_values), std::end(default_values));

@@ -98,6 +98,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     request.has_idempotency_key = true;
     request.idempotency_key = std::string(it->value());
   }
+  request.authorization = std::string(message[bhttp::field::authorization]);
   request.body = message.body();
   request.request_id = "req_fuzz";
   request.correlation_id = "req_fuzz";
