@@ -19,6 +19,34 @@ api_error invalid(std::string field, std::string message) {
   return {error_code::validation_error, std::move(message), std::move(field)};
 }
 
+} // namespace
+
+// Query parameters are percent-decoded to any bytes at all, and PostgreSQL refuses text that is
+// not UTF-8 (the JSON parser already checks bodies; this keeps the decoders safe on their own).
+bool valid_utf8(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    std::size_t length = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+    if (length == 0 || i + length > text.size())
+      return false;
+    std::uint32_t code = length == 1 ? c : c & (0x7f >> length);
+    for (std::size_t k = 1; k < length; ++k) {
+      const auto next = static_cast<unsigned char>(text[i + k]);
+      if ((next & 0xc0) != 0x80)
+        return false;
+      code = (code << 6) | (next & 0x3f);
+    }
+    static constexpr std::uint32_t smallest[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (code < smallest[length] || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff))
+      return false;
+    i += length;
+  }
+  return true;
+}
+
+namespace {
+
 bool has_control_chars(std::string_view text) {
   for (char c : text)
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
@@ -42,6 +70,8 @@ std::optional<api_error> read_string(
         field, std::string(field) + " must hold 1 to " + std::to_string(max_bytes) + " bytes");
   if (has_control_chars(text))
     return invalid(field, std::string(field) + " must not contain control characters");
+  if (!valid_utf8(text))
+    return invalid(field, std::string(field) + " must be valid UTF-8");
   out = std::string(text);
   return std::nullopt;
 }
@@ -274,6 +304,8 @@ std::optional<api_error> decode_operation(
           "metadata must serialize to at most " + std::to_string(max_metadata_bytes) + " bytes");
     if (text.find("\\u0000") != std::string::npos)
       return invalid("metadata", "metadata must not contain the NUL character");
+    if (!valid_utf8(text))
+      return invalid("metadata", "metadata must be valid UTF-8");
     out.metadata_json = std::move(text);
   }
 
@@ -359,8 +391,8 @@ std::optional<api_error> parse_operation_filter(
     if (name == "tenant_id") {
       tenant_param = value;
     } else if (name == "agent_id" || name == "model" || name == "operation_type") {
-      if (value.empty() || value.size() > max_name_bytes || has_control_chars(value))
-        return invalid(name, name + " must hold 1 to 256 bytes without control characters");
+      if (value.empty() || value.size() > max_name_bytes || has_control_chars(value) || !valid_utf8(value))
+        return invalid(name, name + " must hold 1 to 256 bytes of UTF-8 without control characters");
       (name == "agent_id" ? filter.agent_id
        : name == "model"  ? filter.model
                           : filter.operation_type) = value;

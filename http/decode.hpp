@@ -41,6 +41,9 @@ std::optional<api_error> decode_operation(
 /// "catalog"), or marks it "unknown_model" with cost 0. A client's cost is left alone.
 void price_operation(core::operation_record& op, const core::price_catalog* catalog);
 
+/// Whether text is well-formed UTF-8: no overlong forms, no surrogates, nothing past U+10FFFF.
+bool valid_utf8(std::string_view text);
+
 /// Whether text may be a tenant_id or operation_id: 1..128 of [A-Za-z0-9._:@/-].
 bool valid_id(std::string_view text);
 

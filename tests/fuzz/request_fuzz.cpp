@@ -4,9 +4,11 @@
 
 #include "actors/runtime.hpp"
 #include "http/api.hpp"
+#include "http/decode.hpp"
 
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/json/parse.hpp>
 #include <cstdint>
 #include <cstdlib>
 
@@ -19,13 +21,27 @@ class immediate_runtime : public actors::runtime {
 public:
   immediate_runtime() : runtime(actors::runtime_config{}) {}
 
+  // What reaches storage must be storable: ids of the documented shape, well-formed UTF-8
+  // without NUL in every text column, metadata a JSON object. Anything else is a hole in
+  // validation that the database would turn into a failed batch.
   bool submit(
       std::vector<core::operation_record> operations,
       std::function<void(storage::write_result&&)> done) override {
     storage::write_result result;
-    for (std::size_t i = 0; i < operations.size(); ++i)
-      result.rows.push_back(
-          i % 3 == 2 ? storage::row_outcome::duplicate : storage::row_outcome::created);
+    for (std::size_t i = 0; i < operations.size(); ++i) {
+      const auto& op = operations[i];
+      for (const std::string* text : {&op.operation_type, &op.model, &op.metadata_json})
+        if (!http::valid_utf8(*text) || text->find('\0') != std::string::npos)
+          std::abort();
+      if (op.agent_id && (!http::valid_utf8(*op.agent_id) || op.agent_id->find('\0') != std::string::npos))
+        std::abort();
+      if (!http::valid_id(op.tenant_id) || !http::valid_id(op.operation_id))
+        std::abort();
+      std::error_code ec;
+      if (!boost::json::parse(op.metadata_json, ec).is_object() || ec)
+        std::abort();
+      result.rows.push_back(i % 3 == 2 ? storage::row_outcome::duplicate : storage::row_outcome::created);
+    }
     done(std::move(result));
     return true;
   }
