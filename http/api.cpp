@@ -47,6 +47,15 @@ bool is_json_content_type(std::string_view type) {
          type[json_type.size()] == ' ';
 }
 
+// A body must be JSON; a request without Content-Type is read as JSON too.
+std::optional<api_error> check_content_type(const api_request& request) {
+  if (is_json_content_type(request.content_type))
+    return std::nullopt;
+  return api_error{
+      error_code::unsupported_media_type,
+      "Content-Type must be application/json, not " + request.content_type, "Content-Type"};
+}
+
 } // namespace
 
 api::api(actors::runtime& runtime, const core::catalog_holder& catalog, service_info info)
@@ -207,11 +216,8 @@ std::optional<api_error> api::prepare(
 }
 
 void api::post_operation(const api_request& request, responder respond) {
-  if (!is_json_content_type(request.content_type)) {
-    fail(
-        request, respond,
-        {error_code::unsupported_media_type,
-         "Content-Type must be application/json, not " + request.content_type, "Content-Type"});
+  if (auto error = check_content_type(request)) {
+    fail(request, respond, *error);
     return;
   }
 
@@ -287,11 +293,8 @@ void api::post_operation(const api_request& request, responder respond) {
 }
 
 void api::post_batch(const api_request& request, responder respond) {
-  if (!is_json_content_type(request.content_type)) {
-    fail(
-        request, respond,
-        {error_code::unsupported_media_type,
-         "Content-Type must be application/json, not " + request.content_type, "Content-Type"});
+  if (auto error = check_content_type(request)) {
+    fail(request, respond, *error);
     return;
   }
   boost::json::monotonic_resource resource;

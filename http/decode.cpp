@@ -27,7 +27,11 @@ bool valid_utf8(std::string_view text) {
   std::size_t i = 0;
   while (i < text.size()) {
     const auto c = static_cast<unsigned char>(text[i]);
-    std::size_t length = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+    std::size_t length = c < 0x80           ? 1
+                         : (c >> 5) == 0x6  ? 2
+                         : (c >> 4) == 0xe  ? 3
+                         : (c >> 3) == 0x1e ? 4
+                                            : 0;
     if (length == 0 || i + length > text.size())
       return false;
     std::uint32_t code = length == 1 ? c : c & (0x7f >> length);
@@ -391,8 +395,10 @@ std::optional<api_error> parse_operation_filter(
     if (name == "tenant_id") {
       tenant_param = value;
     } else if (name == "agent_id" || name == "model" || name == "operation_type") {
-      if (value.empty() || value.size() > max_name_bytes || has_control_chars(value) || !valid_utf8(value))
-        return invalid(name, name + " must hold 1 to 256 bytes of UTF-8 without control characters");
+      if (value.empty() || value.size() > max_name_bytes || has_control_chars(value) ||
+          !valid_utf8(value))
+        return invalid(
+            name, name + " must hold 1 to 256 bytes of UTF-8 without control characters");
       (name == "agent_id" ? filter.agent_id
        : name == "model"  ? filter.model
                           : filter.operation_type) = value;

@@ -3,6 +3,7 @@
 #include "core/log.hpp"
 #include "core/operation.hpp"
 #include "http/errors.hpp"
+#include "http/request_adapter.hpp"
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/io_context.hpp>
@@ -130,20 +131,7 @@ private:
 
     // Hand the request to the api; its answer may come from another thread.
     auto& message = parser_->get();
-    api_request request;
-    request.method = std::string(message.method_string());
-    request.target = std::string(message.target());
-    request.content_type = std::string(message[bhttp::field::content_type]);
-    if (auto it = message.find("X-Tenant-ID"); it != message.end()) {
-      request.has_tenant_header = true;
-      request.tenant_header = std::string(it->value());
-    }
-    if (auto it = message.find("Idempotency-Key"); it != message.end()) {
-      request.has_idempotency_key = true;
-      request.idempotency_key = std::string(it->value());
-    }
-    request.authorization = std::string(message[bhttp::field::authorization]);
-    request.body = std::move(message.body());
+    api_request request = to_api_request(message);
     request.request_id = request_id_;
     request.correlation_id = correlation_of(message["X-Correlation-ID"], request_id_);
     correlation_id_ = request.correlation_id;

@@ -38,6 +38,17 @@ void decode_operation(const pg_result& result, int row, core::operation_record& 
     op.metadata_json = result.value(row, 15);
 }
 
+// The keys of rows as two array parameters: tenant ids, operation ids.
+std::vector<pg_param> key_arrays(const std::vector<const core::operation_record*>& rows) {
+  std::string tenants = "{";
+  std::string ids = "{";
+  for (const core::operation_record* op : rows) {
+    append_array_element(tenants, op->tenant_id);
+    append_array_element(ids, op->operation_id);
+  }
+  return {tenants + "}", ids + "}"};
+}
+
 // Appends the WHERE clause for filter and its parameters.
 void add_filters(const operation_filter& filter, std::string& sql, std::vector<pg_param>& params) {
   auto add = [&](const char* clause, pg_param value) {
@@ -220,14 +231,8 @@ db_status find_payload_hashes(
     pg_connection& conn,
     const std::vector<const core::operation_record*>& rows,
     std::vector<std::optional<std::int64_t>>& hashes) {
-  std::string tenants = "{";
-  std::string ids = "{";
-  for (const core::operation_record* op : rows) {
-    append_array_element(tenants, op->tenant_id);
-    append_array_element(ids, op->operation_id);
-  }
   pg_result result;
-  std::vector<pg_param> params{tenants + "}", ids + "}"};
+  std::vector<pg_param> params = key_arrays(rows);
   if (auto status = conn.exec_params(sql::payload_hashes, params, &result); !status.ok())
     return status;
 
@@ -246,14 +251,9 @@ db_status find_inserted(
     const std::vector<const core::operation_record*>& rows,
     std::int64_t write_batch,
     std::vector<bool>& inserted) {
-  std::string tenants = "{";
-  std::string ids = "{";
-  for (const core::operation_record* op : rows) {
-    append_array_element(tenants, op->tenant_id);
-    append_array_element(ids, op->operation_id);
-  }
   pg_result result;
-  std::vector<pg_param> params{tenants + "}", ids + "}", std::to_string(write_batch)};
+  std::vector<pg_param> params = key_arrays(rows);
+  params.emplace_back(std::to_string(write_batch));
   if (auto status = conn.exec_params(sql::keys_of_batch, params, &result); !status.ok())
     return status;
 

@@ -145,7 +145,8 @@ FROM pg_stat_activity
 WHERE pid = $1::integer AND backend_start <= $2::timestamptz)sql";
 
 constexpr const char* backend_alive = R"sql(
-SELECT count(*) FROM pg_stat_activity WHERE pid = $1::integer AND backend_start <= $2::timestamptz)sql";
+SELECT count(*) FROM pg_stat_activity
+WHERE pid = $1::integer AND backend_start <= $2::timestamptz)sql";
 
 /// The payload digests stored under the given keys: tells a retry from a conflicting reuse.
 constexpr const char* payload_hashes = R"sql(

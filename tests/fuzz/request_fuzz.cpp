@@ -5,6 +5,7 @@
 #include "actors/runtime.hpp"
 #include "http/api.hpp"
 #include "http/decode.hpp"
+#include "http/request_adapter.hpp"
 
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
@@ -33,14 +34,16 @@ public:
       for (const std::string* text : {&op.operation_type, &op.model, &op.metadata_json})
         if (!http::valid_utf8(*text) || text->find('\0') != std::string::npos)
           std::abort();
-      if (op.agent_id && (!http::valid_utf8(*op.agent_id) || op.agent_id->find('\0') != std::string::npos))
+      if (op.agent_id &&
+          (!http::valid_utf8(*op.agent_id) || op.agent_id->find('\0') != std::string::npos))
         std::abort();
       if (!http::valid_id(op.tenant_id) || !http::valid_id(op.operation_id))
         std::abort();
       std::error_code ec;
       if (!boost::json::parse(op.metadata_json, ec).is_object() || ec)
         std::abort();
-      result.rows.push_back(i % 3 == 2 ? storage::row_outcome::duplicate : storage::row_outcome::created);
+      result.rows.push_back(
+          i % 3 == 2 ? storage::row_outcome::duplicate : storage::row_outcome::created);
     }
     done(std::move(result));
     return true;
@@ -101,21 +104,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (ec || !parser.is_done())
     return 0;
 
-  auto& message = parser.get();
-  http::api_request request;
-  request.method = std::string(message.method_string());
-  request.target = std::string(message.target());
-  request.content_type = std::string(message[bhttp::field::content_type]);
-  if (auto it = message.find("X-Tenant-ID"); it != message.end()) {
-    request.has_tenant_header = true;
-    request.tenant_header = std::string(it->value());
-  }
-  if (auto it = message.find("Idempotency-Key"); it != message.end()) {
-    request.has_idempotency_key = true;
-    request.idempotency_key = std::string(it->value());
-  }
-  request.authorization = std::string(message[bhttp::field::authorization]);
-  request.body = message.body();
+  http::api_request request = http::to_api_request(parser.get());
   request.request_id = "req_fuzz";
   request.correlation_id = "req_fuzz";
 

@@ -81,9 +81,9 @@ BOOST_AUTO_TEST_CASE(a_tenant_key_sees_its_tenant_only_on_every_endpoint) {
   BOOST_REQUIRE(cost.contains("acme"));
 
   // Every way of naming another tenant is refused.
-  for (const std::string target :
-       std::vector<std::string>{ops_path + "?tenant_id=globex", "/api/v1/llmops/metrics?tenant_id=globex",
-        "/api/v1/llmops/cost-analysis?tenant_id=globex"})
+  for (const std::string target : std::vector<std::string>{
+           ops_path + "?tenant_id=globex", "/api/v1/llmops/metrics?tenant_id=globex",
+           "/api/v1/llmops/cost-analysis?tenant_id=globex"})
     BOOST_REQUIRE_EQUAL(get(target, bearer(acme)).status, 403);
   header_list impersonate = bearer(acme);
   impersonate.emplace_back("X-Tenant-ID", "globex");

@@ -2,7 +2,6 @@
 
 #include <boost/json/value.hpp>
 #include <boost/test/unit_test.hpp>
-
 #include <cstring>
 
 using namespace llmops;
@@ -244,11 +243,13 @@ BOOST_AUTO_TEST_SUITE(utf8)
 BOOST_AUTO_TEST_CASE(accepts_well_formed_text_only) {
   BOOST_REQUIRE(valid_utf8("plain"));
   BOOST_REQUIRE(valid_utf8("\u00e9\u4e2d\U0001f600"));
-  for (const char* bad : {"\xff", "\xc3\x28", "\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xe2\x82"})
+  for (const char* bad :
+       {"\xff", "\xc3\x28", "\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xe2\x82"})
     BOOST_CHECK_MESSAGE(!valid_utf8(bad), "accepted bytes of length " << std::strlen(bad));
   // Lone surrogates never get that far: the JSON parser refuses them.
   BOOST_REQUIRE_EQUAL(field_of_error(R"({"operation_type":"chat","model":"\ud800"})"), "body");
-  BOOST_REQUIRE_EQUAL(field_of_error(R"({"operation_type":"chat","model":"m","metadata":{"k":"\udfff"}})"), "body");
+  BOOST_REQUIRE_EQUAL(
+      field_of_error(R"({"operation_type":"chat","model":"m","metadata":{"k":"\udfff"}})"), "body");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
