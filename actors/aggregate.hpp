@@ -98,6 +98,8 @@ struct metrics_summary {
 /// answered exactly by covering it with the widest buckets that fit, so the cost of a query
 /// grows with the number of non-empty buckets touched, not with the number of operations.
 /// Not thread-safe: owned by one tenant_aggregator actor.
+// TODO(#4): memory grows with history (about 560 bytes a stored operation, mostly the
+// per-second level); keep fine buckets for a recent window and load older edges on demand.
 class tenant_aggregate {
 public:
   void apply(const core::operation_record& op);
