@@ -11,9 +11,11 @@ const char* const catalog_text = R"({"models": [
     {"effective_from": "2024-05-13", "input": 5.00, "output": 15.00},
     {"effective_from": "2024-08-06", "input": 2.50, "output": 10.00, "cached_input": 1.25}]},
   {"pattern": "gpt-4o*", "prices": [{"effective_from": "2024-01-01", "input": 9, "output": 9}]},
-  {"pattern": "gpt-4o-mini*", "prices": [{"effective_from": "2024-07-18", "input": 0.15, "output": 0.60}]},
+  {"pattern": "gpt-4o-mini*", "prices": [
+    {"effective_from": "2024-07-18", "input": 0.15, "output": 0.60}]},
   {"model": "fraction", "prices": [{"effective_from": "2024-01-01", "input": 0.0375, "output": 0}]},
-  {"model": "thinker", "prices": [{"effective_from": "2025-01-01", "input": 1, "output": 2, "reasoning_output": 7}]}
+  {"model": "thinker", "prices": [
+    {"effective_from": "2025-01-01", "input": 1, "output": 2, "reasoning_output": 7}]}
 ]})";
 
 operation_record

@@ -35,16 +35,6 @@ std::vector<std::string> statuses(const http_reply& reply) {
   return out;
 }
 
-bool eventually(const std::function<bool()>& check) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (check())
-      return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return false;
-}
-
 void use_shipped_catalog(service::config& settings) {
   settings.pricing_file = LLMOPS_SOURCE_DIR "/conf/pricing.json";
   settings.pricing_file_given = true;

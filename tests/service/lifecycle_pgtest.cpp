@@ -24,18 +24,6 @@ namespace {
 
 const std::string ops_path = "/api/v1/llmops/operations";
 
-// Polls check every 50 ms until it holds or the bound passes.
-bool eventually(
-    const std::function<bool()>& check, std::chrono::seconds bound = std::chrono::seconds(30)) {
-  const auto deadline = std::chrono::steady_clock::now() + bound;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (check())
-      return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return check();
-}
-
 // A database of its own, so that connections to it can be refused without touching others.
 struct own_database {
   std::string name = "llmops_fault_" + core::make_request_id().substr(4, 12);

@@ -14,6 +14,82 @@
 using namespace llmops;
 using namespace llmops::test;
 
+namespace {
+
+// Four clients sending operations with unique ids, each retried, as a careful SDK would, until
+// it is answered 201 (or 200: an earlier try committed after all). A client finishes the id it
+// is on before it stops, so every id it sent is acknowledged.
+class retrying_writers {
+public:
+  retrying_writers(std::string prefix, const std::atomic<unsigned short>& port) : port_(port) {
+    for (int c = 0; c < 4; ++c)
+      clients_.emplace_back([this, prefix, c] { write(prefix + std::to_string(c) + "-"); });
+  }
+
+  ~retrying_writers() { stop(); }
+
+  /// Waits (up to a minute) until count ids are acknowledged.
+  bool wait_for(std::size_t count) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (acknowledged_count() < count && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    return acknowledged_count() >= count;
+  }
+
+  std::size_t acknowledged_count() {
+    std::lock_guard lock(mutex_);
+    return acknowledged_.size();
+  }
+
+  void stop() {
+    stopping_ = true;
+    for (auto& client : clients_)
+      if (client.joinable())
+        client.join();
+  }
+
+  /// REQUIRES: stopped.
+  const std::set<std::string>& acknowledged() const { return acknowledged_; }
+
+  int attempts() const { return attempts_; }
+
+  int refused() const { return attempts_ - static_cast<int>(acknowledged_.size()); }
+
+private:
+  void write(const std::string& prefix) {
+    for (int i = 0; !stopping_; ++i) {
+      const std::string id = prefix + std::to_string(i);
+      const std::string body =
+          R"({"operation_type":"chat","model":"m","prompt_tokens":1,"cost_usd":0.001,)"
+          R"("operation_id":")" +
+          id + "\"}";
+      for (;;) {
+        ++attempts_;
+        int status = 0;
+        try {
+          status = http_request(port_, "POST", "/api/v1/llmops/operations", body).status;
+        } catch (const std::exception&) {
+        }
+        if (status == 201 || status == 200) {
+          std::lock_guard lock(mutex_);
+          acknowledged_.insert(id);
+          break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
+    }
+  }
+
+  const std::atomic<unsigned short>& port_;
+  std::atomic<bool> stopping_{false};
+  std::atomic<int> attempts_{0};
+  std::mutex mutex_;
+  std::set<std::string> acknowledged_;
+  std::vector<std::thread> clients_;
+};
+
+} // namespace
+
 BOOST_AUTO_TEST_SUITE(database_restarts)
 
 BOOST_AUTO_TEST_CASE(a_crash_under_writes_loses_no_acknowledged_row_and_stores_none_twice) {
@@ -23,62 +99,19 @@ BOOST_AUTO_TEST_CASE(a_crash_under_writes_loses_no_acknowledged_row_and_stores_n
   service::service instance(settings);
   std::string error;
   BOOST_REQUIRE_MESSAGE(instance.start(error), error);
-  const unsigned short port = instance.port();
-
-  // Each client sends ids in order and retries an id until it is acknowledged (201, or 200
-  // when an earlier try committed after all), as a careful SDK would.
-  std::atomic<bool> stop{false};
-  std::atomic<int> unavailable{0};
-  std::mutex mutex;
-  std::set<std::string> acknowledged;
-  std::vector<std::thread> clients;
-  for (int c = 0; c < 4; ++c)
-    clients.emplace_back([&, c] {
-      for (int i = 0; !stop; ++i) {
-        const std::string id = "w" + std::to_string(c) + "-" + std::to_string(i);
-        const std::string body =
-            R"({"operation_type":"chat","model":"m","prompt_tokens":2,"cost_usd":0.001,"operation_id":")" +
-            id + "\"}";
-        for (;;) {
-          int status = 0;
-          try {
-            status = http_request(port, "POST", "/api/v1/llmops/operations", body).status;
-          } catch (const std::exception&) {
-          }
-          if (status == 201 || status == 200) {
-            std::lock_guard lock(mutex);
-            acknowledged.insert(id);
-            break;
-          }
-          ++unavailable;
-          std::this_thread::sleep_for(std::chrono::milliseconds(20));
-        }
-      }
-    });
+  const std::atomic<unsigned short> port{instance.port()};
+  retrying_writers writers("w", port);
 
   // Crash the database twice while the writes go on.
-  auto wait_for = [&](std::size_t count) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (std::chrono::steady_clock::now() < deadline) {
-      {
-        std::lock_guard lock(mutex);
-        if (acknowledged.size() >= count)
-          return true;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return false;
-  };
   for (std::size_t round = 1; round <= 2; ++round) {
-    BOOST_REQUIRE(wait_for(round * 300));
+    BOOST_REQUIRE(writers.wait_for(round * 300));
     cluster.stop("immediate");
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
     cluster.start();
   }
-  BOOST_REQUIRE(wait_for(900));
-  stop = true;
-  for (auto& client : clients)
-    client.join();
+  BOOST_REQUIRE(writers.wait_for(900));
+  writers.stop();
+  const std::set<std::string>& acknowledged = writers.acknowledged();
 
   // Every acknowledged id is stored exactly once, and the metrics equal the table.
   std::string conn_error;
@@ -91,8 +124,8 @@ BOOST_AUTO_TEST_CASE(a_crash_under_writes_loses_no_acknowledged_row_and_stores_n
     stored.emplace(rows.value(row, 0));
   BOOST_TEST_MESSAGE(
       "acknowledged " << acknowledged.size() << ", stored " << stored.size() << ", 503 answers "
-                      << unavailable.load());
-  BOOST_REQUIRE_GT(unavailable.load(), 0);
+                      << writers.refused());
+  BOOST_REQUIRE_GT(writers.refused(), 0);
   BOOST_REQUIRE_EQUAL(static_cast<std::size_t>(rows.rows()), stored.size());
   BOOST_REQUIRE(acknowledged == stored);
   auto metrics = http_request(port, "GET", "/api/v1/llmops/metrics").json().at("data");
@@ -113,50 +146,13 @@ BOOST_AUTO_TEST_CASE(kills_and_crashes_lose_and_duplicate_nothing_acknowledged) 
   auto service = std::make_unique<service_process>(cluster.conninfo());
   std::atomic<unsigned short> service_port{service->port};
 
-  std::atomic<bool> stop{false};
-  std::mutex mutex;
-  std::set<std::string> acknowledged;
-  std::atomic<int> attempts{0};
-  std::vector<std::thread> clients;
-  for (int c = 0; c < 4; ++c)
-    clients.emplace_back([&, c] {
-      for (int i = 0; !stop; ++i) {
-        const std::string id = "a" + std::to_string(c) + "-" + std::to_string(i);
-        const std::string body =
-            R"({"operation_type":"chat","model":"m","prompt_tokens":1,"cost_usd":0.002,"operation_id":")" +
-            id + "\"}";
-        while (!stop) {
-          ++attempts;
-          int status = 0;
-          try {
-            status = http_request(service_port, "POST", "/api/v1/llmops/operations", body).status;
-          } catch (const std::exception&) {
-          }
-          if (status == 201 || status == 200) {
-            std::lock_guard lock(mutex);
-            acknowledged.insert(id);
-            break;
-          }
-          std::this_thread::sleep_for(std::chrono::milliseconds(10));
-        }
-      }
-    });
-  auto acknowledged_count = [&] {
-    std::lock_guard lock(mutex);
-    return acknowledged.size();
-  };
-  auto wait_for = [&](std::size_t count) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (acknowledged_count() < count && std::chrono::steady_clock::now() < deadline)
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    return acknowledged_count() >= count;
-  };
+  retrying_writers writers("a", service_port);
 
   // Six rounds: odd ones kill the service, even ones crash the database.
   int kills = 0;
   int crashes = 0;
   for (int round = 1; round <= 6; ++round) {
-    BOOST_REQUIRE(wait_for(acknowledged_count() + 150));
+    BOOST_REQUIRE(writers.wait_for(writers.acknowledged_count() + 150));
     if (round % 2 == 1) {
       kill(service->pid, SIGKILL);
       service->wait_exit();
@@ -169,10 +165,9 @@ BOOST_AUTO_TEST_CASE(kills_and_crashes_lose_and_duplicate_nothing_acknowledged) 
       ++crashes;
     }
   }
-  BOOST_REQUIRE(wait_for(acknowledged_count() + 150));
-  stop = true;
-  for (auto& client : clients)
-    client.join();
+  BOOST_REQUIRE(writers.wait_for(writers.acknowledged_count() + 150));
+  writers.stop();
+  const std::set<std::string>& acknowledged = writers.acknowledged();
 
   // A fresh process rebuilds its metrics from the table; compare both with what was promised.
   kill(service->pid, SIGKILL);
@@ -194,9 +189,9 @@ BOOST_AUTO_TEST_CASE(kills_and_crashes_lose_and_duplicate_nothing_acknowledged) 
   }
   BOOST_TEST_MESSAGE(
       "acknowledged-set: runs " << kills + 1 << ", service kills " << kills << ", database crashes "
-                                << crashes << ", attempts " << attempts.load() << ", acknowledged "
-                                << acknowledged.size() << ", lost " << lost << ", duplicated "
-                                << duplicated);
+                                << crashes << ", attempts " << writers.attempts()
+                                << ", acknowledged " << acknowledged.size() << ", lost " << lost
+                                << ", duplicated " << duplicated);
   BOOST_REQUIRE_EQUAL(lost, 0u);
   BOOST_REQUIRE_EQUAL(duplicated, 0u);
   auto metrics = http_request(service->port, "GET", "/api/v1/llmops/metrics").json().at("data");
@@ -232,13 +227,8 @@ BOOST_AUTO_TEST_CASE(a_silent_server_is_given_up_on_and_nothing_is_counted_wrong
   BOOST_REQUIRE_EQUAL(metrics.status, 200);
 
   // Back: whatever the lost insert did, the metrics agree with the table.
-  int status = 0;
-  for (int i = 0; i < 300 && status != 201; ++i) {
-    status = http_request(port, "POST", "/api/v1/llmops/operations", body).status;
-    if (status != 201)
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  BOOST_REQUIRE_EQUAL(status, 201);
+  BOOST_REQUIRE(eventually(
+      [&] { return http_request(port, "POST", "/api/v1/llmops/operations", body).status == 201; }));
   auto conn = storage::pg_connection::open(cluster.conninfo(), error);
   BOOST_REQUIRE_MESSAGE(conn, error);
   storage::pg_result count;

@@ -5,10 +5,25 @@
 #include "support/pg_fixture.hpp"
 
 #include <boost/test/unit_test.hpp>
+#include <chrono>
 #include <functional>
 #include <memory>
+#include <thread>
 
 namespace llmops::test {
+
+/// Polls check every 20 ms until it holds or the bound passes; tests wait on conditions, never
+/// on the clock alone.
+inline bool eventually(
+    const std::function<bool()>& check, std::chrono::seconds bound = std::chrono::seconds(30)) {
+  const auto deadline = std::chrono::steady_clock::now() + bound;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (check())
+      return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return check();
+}
 
 /// The service running in-process on a free loopback port, on a fresh schema.
 struct service_fixture {
