@@ -1,5 +1,7 @@
 #include "actors/aggregate.hpp"
 
+#include "core/varint.hpp"
+
 #include <algorithm>
 
 namespace llmops::actors {
@@ -21,17 +23,38 @@ std::int64_t ceil_to(std::int64_t t, std::int64_t width) {
   return -floor_to(-t, width);
 }
 
-// Adds slice into the sorted (id, slice) vector.
+// The position of id in a vector sorted by id, inserted with a default value if absent.
 template <class Value>
-void add_keyed(
-    std::vector<std::pair<std::uint32_t, slice>>& keyed, std::uint32_t id, const Value& value) {
+std::size_t position_of(std::vector<std::pair<std::uint32_t, Value>>& keyed, std::uint32_t id) {
   auto it =
       std::lower_bound(keyed.begin(), keyed.end(), id, [](const auto& entry, std::uint32_t key) {
         return entry.first < key;
       });
   if (it == keyed.end() || it->first != id)
-    it = keyed.insert(it, {id, slice{}});
-  it->second.add(value);
+    it = keyed.insert(it, {id, Value{}});
+  return static_cast<std::size_t>(it - keyed.begin());
+}
+
+template <class Value, class Figures>
+void add_keyed(
+    std::vector<std::pair<std::uint32_t, Value>>& keyed, std::uint32_t id, const Figures& value) {
+  keyed[position_of(keyed, id)].second.add(value);
+}
+
+void put_slice(std::string& out, const slice& figures) {
+  for (auto value :
+       {figures.operations, figures.prompt_tokens, figures.completion_tokens, figures.total_tokens,
+        figures.latency_us, figures.failed, figures.cost_nusd})
+    core::put_signed(out, value);
+}
+
+bool get_slice(std::string_view& in, slice& figures) {
+  for (auto* value :
+       {&figures.operations, &figures.prompt_tokens, &figures.completion_tokens,
+        &figures.total_tokens, &figures.latency_us, &figures.failed, &figures.cost_nusd})
+    if (!core::get_signed(in, *value))
+      return false;
+  return true;
 }
 
 } // namespace
@@ -42,6 +65,7 @@ void slice::add(const core::operation_record& op) {
   completion_tokens += op.completion_tokens;
   total_tokens += op.total_tokens;
   latency_us += op.latency_us;
+  failed += core::is_failure(op.status) ? 1 : 0;
   cost_nusd += op.cost_nusd;
 }
 
@@ -51,6 +75,7 @@ void slice::add(const slice& other) {
   completion_tokens += other.completion_tokens;
   total_tokens += other.total_tokens;
   latency_us += other.latency_us;
+  failed += other.failed;
   cost_nusd += other.cost_nusd;
 }
 
@@ -140,6 +165,7 @@ std::int64_t bucket_next(std::int64_t t, granularity step) {
 std::optional<resolved_range> resolve_range(
     const metrics_range& asked, const time_span& stored, std::int64_t now_s, std::string& error) {
   resolved_range range;
+  range.by_agent = asked.by_agent;
 
   // Open ends follow the stored data, so that "everything" means everything.
   range.end_s = asked.end_s.value_or(std::max(now_s + 1, stored ? stored->second + 1 : now_s + 1));
@@ -175,18 +201,26 @@ std::optional<resolved_range> resolve_range(
 
 void metrics_summary::merge(const metrics_summary& other) {
   all.add(other.all);
-  for (const auto& [name, figures] : other.by_model)
-    by_model[name].add(figures);
+  latency.add(other.latency);
+  for (const auto& [name, figures] : other.by_model) {
+    auto& mine = by_model[name];
+    mine.add(figures);
+    mine.latency.add(figures.latency);
+  }
   for (const auto& [name, figures] : other.by_type)
     by_type[name].add(figures);
+  for (const auto& [name, figures] : other.by_agent)
+    by_agent[name].add(figures);
   for (const auto& [name, figures] : other.by_tenant)
     by_tenant[name].add(figures);
   if (trend.empty()) {
     trend = other.trend;
     return;
   }
-  for (std::size_t i = 0; i < trend.size() && i < other.trend.size(); ++i)
+  for (std::size_t i = 0; i < trend.size() && i < other.trend.size(); ++i) {
     trend[i].figures.add(other.trend[i].figures);
+    trend[i].figures.latency.add(other.trend[i].figures.latency);
+  }
 }
 
 std::uint32_t tenant_aggregate::name_table::intern(const std::string& name) {
@@ -196,21 +230,59 @@ std::uint32_t tenant_aggregate::name_table::intern(const std::string& name) {
   return it->second;
 }
 
-void tenant_aggregate::apply(const core::operation_record& op) {
+void tenant_aggregate::bucket::add(
+    const core::operation_record& op,
+    std::uint32_t model,
+    std::uint32_t type,
+    std::uint32_t agent) {
+  all.add(op);
+  latency.add(op.latency_us);
+  const std::size_t at = position_of(by_model, model);
+  if (model_latency.size() < by_model.size())
+    model_latency.insert(
+        model_latency.begin() + static_cast<std::ptrdiff_t>(at), core::latency_bins{});
+  by_model[at].second.add(op);
+  model_latency[at].add(op.latency_us);
+  add_keyed(by_type, type, op);
+  add_keyed(by_agent, agent, op);
+  const std::int64_t second = core::floor_div(op.timestamp_us, core::micros_per_second);
+  first_s = std::min(first_s, second);
+  last_s = std::max(last_s, second);
+}
+
+void tenant_aggregate::apply(const core::operation_record& op, bool day_tier) {
   const std::int64_t second = core::floor_div(op.timestamp_us, core::micros_per_second);
   const std::uint32_t model = models_.intern(op.model);
   const std::uint32_t type = types_.intern(op.operation_type);
+  const std::uint32_t agent = agents_.intern(op.agent_id.value_or(std::string()));
 
-  for (std::size_t level = 0; level < levels_.size(); ++level) {
-    bucket& target = levels_[level][core::floor_div(second, level_width_s[level])];
-    target.all.add(op);
-    add_keyed(target.by_model, model, op);
-    add_keyed(target.by_type, type, op);
+  for (std::size_t level = 0; level < day_level; ++level)
+    if (second >= fine_start_)
+      levels_[level][core::floor_div(second, level_width_s[level])].add(op, model, type, agent);
+  if (day_tier) {
+    const std::int64_t day = core::floor_div(second, level_width_s[day_level]);
+    levels_[day_level][day].add(op, model, type, agent);
+    if (changed_days_.empty() || changed_days_.back() != day)
+      changed_days_.push_back(day);
+    ++operations_;
   }
 
   span_ = span_ ? std::make_pair(std::min(span_->first, second), std::max(span_->second, second))
                 : std::make_pair(second, second);
-  ++operations_;
+}
+
+void tenant_aggregate::prune(std::int64_t fine_start_s) {
+  if (fine_start_s <= fine_start_)
+    return;
+  fine_start_ = fine_start_s;
+  for (std::size_t level = 0; level < day_level; ++level) {
+    auto& buckets = levels_[level];
+    buckets.erase(buckets.begin(), buckets.lower_bound(fine_start_s / level_width_s[level]));
+  }
+}
+
+std::array<std::size_t, 4> tenant_aggregate::bucket_counts() const {
+  return {levels_[0].size(), levels_[1].size(), levels_[2].size(), levels_[3].size()};
 }
 
 template <class Visit>
@@ -233,46 +305,232 @@ void tenant_aggregate::cover(
   cover(last_full, end, level - 1, visit);
 }
 
-slice tenant_aggregate::sum_all(std::int64_t start, std::int64_t end) const {
-  slice sum;
+std::vector<interval>
+tenant_aggregate::missing(const resolved_range& range, std::int64_t fine_start_s) {
+  std::vector<interval> pieces;
   auto visit = [&](std::size_t level, std::int64_t first, std::int64_t last) {
-    const auto& buckets = levels_[level];
-    for (auto it = buckets.lower_bound(first); it != buckets.end() && it->first < last; ++it)
-      sum.add(static_cast<const slice&>(it->second.all));
+    const std::int64_t width = level_width_s[level];
+    if (level < day_level && first * width < fine_start_s)
+      pieces.push_back({first * width, std::min(last * width, fine_start_s)});
   };
-  cover(start, end, levels_.size() - 1, visit);
-  return sum;
+  cover(range.start_s, range.end_s, day_level, visit);
+  for (std::int64_t t = range.start_s; t < range.end_s && t < fine_start_s;) {
+    const std::int64_t next = std::min(bucket_next(t, range.step), range.end_s);
+    cover(t, next, day_level, visit);
+    t = next;
+  }
+
+  // One interval per run of adjacent or overlapping pieces.
+  std::sort(pieces.begin(), pieces.end(), [](const interval& a, const interval& b) {
+    return a.start_s < b.start_s;
+  });
+  std::vector<interval> merged;
+  for (const auto& piece : pieces) {
+    if (!merged.empty() && piece.start_s <= merged.back().end_s)
+      merged.back().end_s = std::max(merged.back().end_s, piece.end_s);
+    else
+      merged.push_back(piece);
+  }
+  return merged;
 }
 
-metrics_summary tenant_aggregate::summarize(const resolved_range& range) const {
+// Sums of buckets while answering, keyed by the name ids of the aggregate they came from.
+struct tenant_aggregate::accumulator {
+  struct part {
+    std::vector<std::pair<std::uint32_t, measured_slice>> by_model;
+    std::vector<std::pair<std::uint32_t, slice>> by_type;
+    std::vector<std::pair<std::uint32_t, slice>> by_agent;
+  };
+
+  totals all;
+  core::latency_histogram latency;
+  bool by_agent = false;
+  part own;
+  part older;
+
+  void add(const bucket& b, part& into) {
+    all.add(b.all);
+    latency.add(b.latency);
+    for (std::size_t i = 0; i < b.by_model.size(); ++i) {
+      auto& figures = into.by_model[position_of(into.by_model, b.by_model[i].first)].second;
+      figures.add(b.by_model[i].second);
+      figures.latency.add(b.model_latency[i]);
+    }
+    for (const auto& [id, figures] : b.by_type)
+      add_keyed(into.by_type, id, figures);
+    if (by_agent)
+      for (const auto& [id, figures] : b.by_agent)
+        add_keyed(into.by_agent, id, figures);
+  }
+
+  void name(const part& from, const tenant_aggregate& source, metrics_summary& to) const {
+    for (const auto& [id, figures] : from.by_model) {
+      auto& mine = to.by_model[source.models_.names[id]];
+      mine.add(figures);
+      mine.latency.add(figures.latency);
+    }
+    for (const auto& [id, figures] : from.by_type)
+      to.by_type[source.types_.names[id]].add(figures);
+    for (const auto& [id, figures] : from.by_agent)
+      to.by_agent[source.agents_.names[id]].add(figures);
+  }
+};
+
+template <class Sink>
+void tenant_aggregate::each_bucket(
+    std::int64_t start,
+    std::int64_t end,
+    std::int64_t fine_start_s,
+    const tenant_aggregate* older,
+    Sink& sink) const {
+  auto visit_keys = [&](const tenant_aggregate& source, std::size_t level, std::int64_t first,
+                        std::int64_t last) {
+    const auto& buckets = source.levels_[level];
+    for (auto it = buckets.lower_bound(first); it != buckets.end() && it->first < last; ++it)
+      sink(source, it->second);
+  };
+  auto visit = [&](std::size_t level, std::int64_t first, std::int64_t last) {
+    if (level == day_level || fine_start_s == all_history) {
+      visit_keys(*this, level, first, last);
+      return;
+    }
+
+    // Finer buckets before fine_start_s are not kept here: those pieces come from older.
+    const std::int64_t split = std::clamp(fine_start_s / level_width_s[level], first, last);
+    if (older != nullptr)
+      older->each_bucket(
+          first * level_width_s[level], split * level_width_s[level], all_history, nullptr, sink);
+    visit_keys(*this, level, split, last);
+  };
+  cover(start, end, day_level, visit);
+}
+
+metrics_summary tenant_aggregate::summarize(
+    const resolved_range& range, std::int64_t fine_start_s, const tenant_aggregate* older) const {
   metrics_summary summary;
 
   // Totals and breakdowns over the whole range, keyed by name id while summing.
-  std::vector<std::pair<std::uint32_t, slice>> by_model;
-  std::vector<std::pair<std::uint32_t, slice>> by_type;
-  auto visit = [&](std::size_t level, std::int64_t first, std::int64_t last) {
-    const auto& buckets = levels_[level];
-    for (auto it = buckets.lower_bound(first); it != buckets.end() && it->first < last; ++it) {
-      summary.all.add(it->second.all);
-      for (const auto& [id, figures] : it->second.by_model)
-        add_keyed(by_model, id, figures);
-      for (const auto& [id, figures] : it->second.by_type)
-        add_keyed(by_type, id, figures);
-    }
+  accumulator sums;
+  sums.by_agent = range.by_agent;
+  auto add = [&](const tenant_aggregate& source, const bucket& b) {
+    sums.add(b, &source == this ? sums.own : sums.older);
   };
-  cover(range.start_s, range.end_s, levels_.size() - 1, visit);
-  for (const auto& [id, figures] : by_model)
-    summary.by_model.emplace(models_.names[id], figures);
-  for (const auto& [id, figures] : by_type)
-    summary.by_type.emplace(types_.names[id], figures);
+  each_bucket(range.start_s, range.end_s, fine_start_s, older, add);
+  summary.all = sums.all;
+  summary.latency = std::move(sums.latency);
+  sums.name(sums.own, *this, summary);
+  if (older != nullptr)
+    sums.name(sums.older, *older, summary);
 
   // The trend: one point per calendar bucket, the first starting at the range's start.
   for (std::int64_t t = range.start_s; t < range.end_s;) {
     const std::int64_t next = std::min(bucket_next(t, range.step), range.end_s);
-    summary.trend.push_back({t, sum_all(t, next)});
+    trend_point point{t, {}};
+    auto add_point = [&](const tenant_aggregate&, const bucket& b) {
+      point.figures.add(b.all);
+      point.figures.latency.add(b.latency);
+    };
+    each_bucket(t, next, fine_start_s, older, add_point);
+    summary.trend.push_back(std::move(point));
     t = next;
   }
   return summary;
+}
+
+std::vector<std::pair<std::int64_t, std::string>>
+tenant_aggregate::take_changed_days(bool everything) {
+  std::vector<std::int64_t> days;
+  if (everything) {
+    for (const auto& [day, b] : levels_[day_level])
+      days.push_back(day);
+  } else {
+    days = std::move(changed_days_);
+    std::sort(days.begin(), days.end());
+    days.erase(std::unique(days.begin(), days.end()), days.end());
+  }
+  changed_days_.clear();
+
+  std::vector<std::pair<std::int64_t, std::string>> encoded;
+  for (const std::int64_t day : days) {
+    const bucket& b = levels_[day_level].at(day);
+    std::string blob;
+    core::put_signed(blob, b.first_s);
+    core::put_signed(blob, b.last_s);
+    put_slice(blob, b.all);
+    for (auto count : b.all.by_status)
+      core::put_signed(blob, count);
+    for (auto count : b.all.by_cost_source)
+      core::put_signed(blob, count);
+    core::put_signed(blob, b.all.cached_prompt_tokens);
+    core::put_signed(blob, b.all.reasoning_tokens);
+    b.latency.encode(blob);
+    core::put_varint(blob, b.by_model.size());
+    for (std::size_t i = 0; i < b.by_model.size(); ++i) {
+      core::put_text(blob, models_.names[b.by_model[i].first]);
+      put_slice(blob, b.by_model[i].second);
+      b.model_latency[i].encode(blob);
+    }
+    for (const auto* keyed : {&b.by_type, &b.by_agent}) {
+      const auto& names = keyed == &b.by_type ? types_ : agents_;
+      core::put_varint(blob, keyed->size());
+      for (const auto& [id, figures] : *keyed) {
+        core::put_text(blob, names.names[id]);
+        put_slice(blob, figures);
+      }
+    }
+    encoded.emplace_back(day, std::move(blob));
+  }
+  return encoded;
+}
+
+bool tenant_aggregate::load_day(std::int64_t day, std::string_view blob) {
+  bucket b;
+  bool ok = core::get_signed(blob, b.first_s) && core::get_signed(blob, b.last_s) &&
+            get_slice(blob, b.all);
+  for (auto& count : b.all.by_status)
+    ok = ok && core::get_signed(blob, count);
+  for (auto& count : b.all.by_cost_source)
+    ok = ok && core::get_signed(blob, count);
+  ok = ok && core::get_signed(blob, b.all.cached_prompt_tokens) &&
+       core::get_signed(blob, b.all.reasoning_tokens) && b.latency.decode(blob);
+  std::uint64_t models = 0;
+  ok = ok && core::get_varint(blob, models) && models <= blob.size();
+  for (std::uint64_t i = 0; ok && i < models; ++i) {
+    std::string name;
+    slice figures;
+    core::latency_bins bins;
+    ok = core::get_text(blob, name) && get_slice(blob, figures) && bins.decode(blob);
+    if (!ok)
+      break;
+    const std::size_t at = position_of(b.by_model, models_.intern(name));
+    if (b.by_model.size() != b.model_latency.size() + 1) {
+      ok = false; // The same model twice.
+      break;
+    }
+    b.model_latency.insert(b.model_latency.begin() + static_cast<std::ptrdiff_t>(at), bins);
+    b.by_model[at].second = figures;
+  }
+  for (auto* keyed : {&b.by_type, &b.by_agent}) {
+    auto& names = keyed == &b.by_type ? types_ : agents_;
+    std::uint64_t count = 0;
+    ok = ok && core::get_varint(blob, count) && count <= blob.size();
+    for (std::uint64_t i = 0; ok && i < count; ++i) {
+      std::string name;
+      slice figures;
+      ok = core::get_text(blob, name) && get_slice(blob, figures);
+      if (ok)
+        (*keyed)[position_of(*keyed, names.intern(name))].second = figures;
+    }
+  }
+  if (!ok || !blob.empty() || b.all.operations <= 0 || levels_[day_level].count(day) != 0)
+    return false;
+
+  span_ = span_
+              ? std::make_pair(std::min(span_->first, b.first_s), std::max(span_->second, b.last_s))
+              : std::make_pair(b.first_s, b.last_s);
+  operations_ += b.all.operations;
+  levels_[day_level].emplace(day, std::move(b));
+  return true;
 }
 
 } // namespace llmops::actors

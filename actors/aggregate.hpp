@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/latency_sketch.hpp"
 #include "core/operation.hpp"
 
 #include <array>
@@ -20,6 +21,7 @@ struct slice {
   std::int64_t completion_tokens = 0;
   std::int64_t total_tokens = 0;
   std::int64_t latency_us = 0; ///< Sum of latencies.
+  std::int64_t failed = 0;     ///< Operations that failed (core::is_failure).
   core::nano_usd cost_nusd = 0;
 
   void add(const core::operation_record& op);
@@ -37,6 +39,11 @@ struct totals : slice {
 
   void add(const core::operation_record& op);
   void add(const totals& other);
+};
+
+/// A slice and the distribution of its latencies, for percentiles.
+struct measured_slice : slice {
+  core::latency_histogram latency;
 };
 
 /// Bucket width of cost_trend.
@@ -57,6 +64,7 @@ struct metrics_range {
   std::optional<std::int64_t> start_s;
   std::optional<std::int64_t> end_s;
   std::optional<granularity> step;
+  bool by_agent = false; ///< group_by=agent_id: report each agent's figures.
 };
 
 /// A metrics range with both ends and the trend granularity settled.
@@ -64,6 +72,7 @@ struct resolved_range {
   std::int64_t start_s = 0; ///< Inclusive.
   std::int64_t end_s = 0;   ///< Exclusive.
   granularity step = granularity::day;
+  bool by_agent = false;
 };
 
 /// First and last second holding an operation.
@@ -78,14 +87,16 @@ std::optional<resolved_range> resolve_range(
 
 struct trend_point {
   std::int64_t period_start_s = 0;
-  slice figures;
+  measured_slice figures;
 };
 
 /// Everything /metrics and /cost-analysis report, for one tenant or merged across tenants.
 struct metrics_summary {
   totals all;
-  std::map<std::string, slice> by_model;
+  core::latency_histogram latency; ///< Of every operation in range.
+  std::map<std::string, measured_slice> by_model;
   std::map<std::string, slice> by_type;
+  std::map<std::string, slice> by_agent; ///< Filled when asked; "" holds operations without one.
   std::map<std::string, slice> by_tenant;
   std::vector<trend_point> trend;
 
@@ -93,30 +104,81 @@ struct metrics_summary {
   void merge(const metrics_summary& other);
 };
 
+/// A span of seconds, [start_s, end_s).
+struct interval {
+  std::int64_t start_s = 0;
+  std::int64_t end_s = 0;
+};
+
 /// The live aggregates of one tenant: sparse buckets at four widths (second, minute, hour,
-/// day), each holding totals and per-model and per-type slices. Any whole-second range is
-/// answered exactly by covering it with the widest buckets that fit, so the cost of a query
-/// grows with the number of non-empty buckets touched, not with the number of operations.
+/// day), each holding totals, latency bins and per-model, per-type and per-agent slices. Any
+/// whole-second range is answered exactly by covering it with the widest buckets that fit, so
+/// the cost of a question grows with the number of non-empty buckets touched, not with the
+/// number of operations.
+///
+/// Memory stays bounded as history grows: day buckets are kept for all history, the finer ones
+/// only from fine_start() on (a midnight, moved forward by prune()). A question whose range
+/// cuts a day before that needs the rows of the cut pieces (missing()), read from the table
+/// and passed to summarize() as an aggregate of their own.
 /// Not thread-safe: owned by one tenant_aggregator actor.
-// TODO(#4): memory grows with history (about 560 bytes a stored operation, mostly the
-// per-second level); keep fine buckets for a recent window and load older edges on demand.
 class tenant_aggregate {
 public:
-  void apply(const core::operation_record& op);
+  static constexpr std::int64_t all_history = INT64_MIN;
 
-  /// Sums every operation whose timestamp lies in [range.start_s, range.end_s).
-  metrics_summary summarize(const resolved_range& range) const;
+  explicit tenant_aggregate(std::int64_t fine_start_s = all_history) : fine_start_(fine_start_s) {}
+
+  /// Adds an operation. Without day_tier only the finer buckets take it: for rows whose day
+  /// bucket came from a snapshot.
+  void apply(const core::operation_record& op, bool day_tier = true);
+
+  /// Drops the finer buckets before fine_start_s (a midnight), if later than today's start.
+  void prune(std::int64_t fine_start_s);
+
+  std::int64_t fine_start() const { return fine_start_; }
+
+  /// The pieces of range (and of its trend buckets) before fine_start_s that day buckets cannot
+  /// answer: what summarize() needs from the table. fine_start_s must be a midnight.
+  static std::vector<interval> missing(const resolved_range& range, std::int64_t fine_start_s);
+
+  /// Sums every operation whose timestamp lies in [range.start_s, range.end_s). Pieces before
+  /// fine_start_s (at least fine_start()) that day buckets cannot answer come from older, an
+  /// aggregate of all history holding the rows of missing(range, fine_start_s).
+  metrics_summary summarize(
+      const resolved_range& range,
+      std::int64_t fine_start_s = all_history,
+      const tenant_aggregate* older = nullptr) const;
 
   /// First and last second holding an operation.
   const time_span& span() const { return span_; }
 
   std::int64_t operations() const { return operations_; }
 
+  /// Non-empty buckets at each width, from the second to the day.
+  std::array<std::size_t, 4> bucket_counts() const;
+
+  /// Snapshots: the day buckets changed since the last call (all with everything set), each
+  /// encoded, keyed by its day number since 1970-01-01.
+  std::vector<std::pair<std::int64_t, std::string>> take_changed_days(bool everything);
+
+  /// Adds a day bucket encoded by take_changed_days. False when blob is malformed.
+  bool load_day(std::int64_t day, std::string_view blob);
+
 private:
   struct bucket {
     totals all;
+    core::latency_bins latency;
     std::vector<std::pair<std::uint32_t, slice>> by_model; ///< Sorted by name id.
+    std::vector<core::latency_bins> model_latency;         ///< Parallel to by_model.
     std::vector<std::pair<std::uint32_t, slice>> by_type;  ///< Sorted by name id.
+    std::vector<std::pair<std::uint32_t, slice>> by_agent; ///< Sorted by name id.
+    std::int64_t first_s = INT64_MAX;                      ///< First second holding an operation.
+    std::int64_t last_s = INT64_MIN;
+
+    void
+    add(const core::operation_record& op,
+        std::uint32_t model,
+        std::uint32_t type,
+        std::uint32_t agent);
   };
 
   struct name_table {
@@ -126,17 +188,31 @@ private:
     std::uint32_t intern(const std::string& name);
   };
 
+  struct accumulator;
+
   static constexpr std::array<std::int64_t, 4> level_width_s = {1, 60, 3600, 86400};
+  static constexpr std::size_t day_level = 3;
 
   /// Calls visit(level, first_key, end_key) for a set of bucket key ranges covering [start, end).
   template <class Visit>
   static void cover(std::int64_t start, std::int64_t end, std::size_t level, Visit& visit);
 
-  slice sum_all(std::int64_t start, std::int64_t end) const;
+  /// Calls sink(source, bucket) for a set of buckets covering [start, end), taking the finer
+  /// ones before fine_start_s from older.
+  template <class Sink>
+  void each_bucket(
+      std::int64_t start,
+      std::int64_t end,
+      std::int64_t fine_start_s,
+      const tenant_aggregate* older,
+      Sink& sink) const;
 
   std::array<std::map<std::int64_t, bucket>, level_width_s.size()> levels_;
   name_table models_;
   name_table types_;
+  name_table agents_;
+  std::int64_t fine_start_;
+  std::vector<std::int64_t> changed_days_; ///< Unsorted, may repeat.
   time_span span_;
   std::int64_t operations_ = 0;
 };

@@ -3,6 +3,7 @@
 #include "actors/messages.hpp"
 #include "actors/tenant_registry.hpp"
 #include "core/log.hpp"
+#include "storage/rollup_store.hpp"
 
 #include <atomic>
 #include <caf/actor_system.hpp>
@@ -18,6 +19,8 @@ const core::logger log{"actors"};
 
 // Rows per message while rebuilding the aggregates from the table.
 constexpr std::size_t rebuild_chunk_rows = 10'000;
+
+using rollup_days_ptr = std::shared_ptr<std::vector<storage::rollup_day>>;
 
 // How long a shutdown waits for the writer to commit what it holds.
 constexpr std::chrono::seconds drain_timeout{30};
@@ -62,35 +65,100 @@ bool runtime::start(std::string& error) {
     return false;
   }
 
-  // Rebuild the aggregates from the durable truth before any new row can arrive.
-  // TODO(#4): this rescans every row (28 s at 10 million); rollups persisted with the rows
-  // would make a restart take seconds. Rows written by other nodes are not seen until then.
-  d.registry = spawn_tenant_registry(*d.system, d.config.query_timeout);
-  auto chunk = std::make_shared<std::vector<core::operation_record>>();
+  // The readers first: the aggregates read older history through them.
+  for (std::size_t i = 0; i < d.config.reader_connections; ++i)
+    d.readers.push_back(
+        storage::spawn_storage_reader(*d.system, d.config.conninfo, d.config.db_timeout));
+  auto settings = std::make_shared<metrics_settings>();
+  settings->query_timeout = d.config.query_timeout;
+  settings->recent_days = d.config.metrics_recent_days;
+  settings->max_older_rows = d.config.metrics_older_rows;
+  settings->read = [this](std::function<void(storage::pg_connection*)> task) {
+    return read(std::move(task));
+  };
+
+  // Rebuild the aggregates from the durable truth before any new row can arrive: the stored
+  // rollups, then the rows committed since and those of the recent days.
+  const auto started = std::chrono::steady_clock::now();
+  std::int64_t rollup_days = 0;
+  std::string tenant;
+  auto days = std::make_shared<std::vector<storage::rollup_day>>();
+  std::vector<std::pair<std::string, rollup_days_ptr>> loaded;
+  auto status =
+      storage::load_rollups(*conn, settings->rollup_watermark, [&](storage::rollup_day&& day) {
+        ++rollup_days;
+        if (!days->empty() && days->front().tenant_id != day.tenant_id) {
+          loaded.emplace_back(days->front().tenant_id, days);
+          days = std::make_shared<std::vector<storage::rollup_day>>();
+        }
+        days->push_back(std::move(day));
+      });
+  if (!status.ok()) {
+    error = "loading rollups failed: " + status.message();
+    return false;
+  }
+  if (!days->empty())
+    loaded.emplace_back(days->front().tenant_id, days);
+  d.registry = spawn_tenant_registry(*d.system, settings);
+  for (auto& [tenant_id, tenant_days] : loaded)
+    caf::anon_send(d.registry, load_atom::value, std::move(tenant_days));
+  loaded.clear();
+
+  const auto watermark = settings->rollup_watermark;
+  std::int64_t applied_seq = watermark.value_or(0);
+  auto whole = std::make_shared<std::vector<core::operation_record>>();
+  auto finer = std::make_shared<std::vector<core::operation_record>>();
   std::size_t rows = 0;
-  auto send_chunk = [&] {
+  auto send_chunk = [&](auto atom, storage::committed_rows& chunk) {
     if (chunk->empty())
       return;
     rows += chunk->size();
-    caf::anon_send(d.registry, apply_atom::value, storage::committed_rows(std::move(chunk)));
+    caf::anon_send(d.registry, atom, std::move(chunk));
     chunk = std::make_shared<std::vector<core::operation_record>>();
   };
-  const auto started = std::chrono::steady_clock::now();
-  auto status = storage::scan_operations(*conn, [&](core::operation_record&& op) {
+  auto sink = [&](core::operation_record&& op) {
+    applied_seq = std::max(applied_seq, op.commit_seq);
+    auto& chunk = !watermark || op.commit_seq > *watermark ? whole : finer;
     chunk->push_back(std::move(op));
-    if (chunk->size() >= rebuild_chunk_rows)
-      send_chunk();
-  });
+    if (chunk->size() >= rebuild_chunk_rows) {
+      if (chunk == whole)
+        send_chunk(apply_atom::value, whole);
+      else
+        send_chunk(refine_atom::value, finer);
+    }
+  };
+  const std::int64_t now_s = core::floor_div(core::now_micros(), core::micros_per_second);
+  status = watermark
+               ? storage::scan_recent_operations(
+                     *conn, kept_fine_start(now_s, d.config.metrics_recent_days), *watermark, sink)
+               : storage::scan_operations(*conn, sink);
   if (!status.ok()) {
     error = "rebuilding metrics failed: " + status.message();
     return false;
   }
-  send_chunk();
-  const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
-      std::chrono::steady_clock::now() - started);
-  log.info(
-      "metrics rebuilt from storage rows=" + std::to_string(rows) +
-      " duration_ms=" + std::to_string(elapsed.count()));
+  send_chunk(apply_atom::value, whole);
+  send_chunk(refine_atom::value, finer);
+
+  // Wait until every aggregator holds its share, and tell what they hold.
+  caf::scoped_actor self{*d.system};
+  self->request(d.registry, std::chrono::minutes(10), stats_atom::value)
+      .receive(
+          [&](const aggregate_stats& stats) {
+            const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+                std::chrono::steady_clock::now() - started);
+            log.info(
+                "metrics loaded rollup_days=" + std::to_string(rollup_days) +
+                " rows=" + std::to_string(rows) + " tenants=" + std::to_string(stats.tenants) +
+                " operations=" + std::to_string(stats.operations) +
+                " buckets_second=" + std::to_string(stats.buckets[0]) +
+                " buckets_minute=" + std::to_string(stats.buckets[1]) +
+                " buckets_hour=" + std::to_string(stats.buckets[2]) +
+                " buckets_day=" + std::to_string(stats.buckets[3]) +
+                " duration_ms=" + std::to_string(elapsed.count()));
+          },
+          [&](const caf::error& failure) {
+            log.warning("aggregators did not report error=\"" + caf::to_string(failure) + "\"");
+          });
 
   // The writer and the readers.
   storage::writer_config writer_config;
@@ -99,10 +167,11 @@ bool runtime::start(std::string& error) {
   writer_config.flush_interval = d.config.flush_interval;
   writer_config.queued_rows = d.queued_rows;
   writer_config.db_timeout = d.config.db_timeout;
+  writer_config.applied_seq = applied_seq;
+  writer_config.sync_interval = d.config.sync_interval;
+  writer_config.snapshot_interval = d.config.snapshot_interval;
+  writer_config.snapshot_now = !watermark;
   d.writer = storage::spawn_storage_writer(*d.system, writer_config, d.registry);
-  for (std::size_t i = 0; i < d.config.reader_connections; ++i)
-    d.readers.push_back(
-        storage::spawn_storage_reader(*d.system, d.config.conninfo, d.config.db_timeout));
   return true;
 }
 
@@ -155,11 +224,25 @@ void runtime::drain() {
   if (!d.system || !d.writer)
     return;
   caf::scoped_actor self{*d.system};
+  std::optional<std::int64_t> applied_seq;
   self->request(d.writer, drain_timeout, storage::drain_atom::value)
       .receive(
-          [](bool) {},
+          [&](std::int64_t seq) { applied_seq = seq; },
           [](const caf::error& error) {
             log.error("writer did not drain error=\"" + caf::to_string(error) + "\"");
+          });
+  if (!applied_seq)
+    return;
+
+  // Persist the rollups, so that the next start reads few rows.
+  self->request(d.registry, drain_timeout, snapshot_atom::value, *applied_seq)
+      .receive(
+          [](bool stored) {
+            if (!stored)
+              log.warning("rollups not stored at shutdown; the next start reads more rows");
+          },
+          [](const caf::error& error) {
+            log.warning("rollups not stored at shutdown error=\"" + caf::to_string(error) + "\"");
           });
 }
 

@@ -22,6 +22,10 @@ struct runtime_config {
   std::int64_t read_queue_jobs = 256; ///< Reads waiting for a connection, at most.
   std::chrono::milliseconds query_timeout{5000};
   std::chrono::milliseconds db_timeout = storage::default_db_timeout; ///< One statement, at most.
+  std::int64_t metrics_recent_days = 2;        ///< Days before today kept at finer widths.
+  std::int64_t metrics_older_rows = 1'000'000; ///< Rows of older history one question may read.
+  std::chrono::milliseconds snapshot_interval{60'000}; ///< How often rollups are persisted.
+  std::chrono::milliseconds sync_interval{1000};       ///< How often other nodes' rows are read.
 };
 
 /// The actor side of the service, behind a CAF-free interface for the HTTP layer: the actor
@@ -34,8 +38,9 @@ public:
   explicit runtime(runtime_config config);
   virtual ~runtime();
 
-  /// Connects, migrates the schema, rebuilds the aggregates from the table and starts the
-  /// actors. Blocks the calling thread. Returns false with error set on failure.
+  /// Connects, migrates the schema, loads the stored rollups and the rows committed since (or
+  /// every row, when none are stored) and starts the actors. Blocks the calling thread. Returns
+  /// false with error set on failure.
   bool start(std::string& error);
 
   /// Queues operations for the next group commit; done runs once after it ended. Returns false,
@@ -55,7 +60,8 @@ public:
   virtual std::int64_t queued_rows() const;
   virtual std::int64_t write_queue_capacity() const;
 
-  /// Commits everything accepted so far and answers every waiting write. Blocks.
+  /// Commits everything accepted so far, answers every waiting write and stores the rollups.
+  /// Blocks.
   void drain();
 
   /// Stops the actors. Blocks until they are gone.

@@ -1,57 +1,148 @@
 #include "actors/tenant_aggregator.hpp"
 
 #include "actors/messages.hpp"
+#include "core/log.hpp"
 
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>
+#include <caf/send.hpp>
 #include <caf/stateful_actor.hpp>
 
 namespace llmops::actors {
 
 namespace {
 
+const core::logger log{"actors"};
+
 struct aggregator_state {
   std::string tenant_id;
+  metrics_settings_ptr settings;
   tenant_aggregate data;
 
   static inline const char* name = "tenant_aggregator";
 };
 
-metrics_summary summarize(const aggregator_state& st, const resolved_range& range) {
-  metrics_summary summary = st.data.summarize(range);
+using aggregator_actor = caf::stateful_actor<aggregator_state>*;
+
+std::int64_t now_seconds() {
+  return core::floor_div(core::now_micros(), core::micros_per_second);
+}
+
+metrics_summary summarize(
+    const aggregator_state& st,
+    const resolved_range& range,
+    std::int64_t fine_start_s,
+    const tenant_aggregate* older) {
+  metrics_summary summary = st.data.summarize(range, fine_start_s, older);
   if (summary.all.operations > 0)
     summary.by_tenant.emplace(st.tenant_id, summary.all);
   return summary;
 }
 
-caf::behavior aggregator(caf::stateful_actor<aggregator_state>* self, std::string tenant_id) {
+void answer(aggregator_actor self, const metrics_job_ptr& job) {
+  auto& st = self->state;
+  const std::int64_t now_s = now_seconds();
+  st.data.prune(kept_fine_start(now_s, st.settings->recent_days));
+
+  metrics_result result;
+  auto range = resolve_range(job->range, st.data.span(), now_s, result.error);
+  if (!range) {
+    result.ok = false;
+    job->done(std::move(result));
+    return;
+  }
+  result.range = *range;
+  const std::int64_t fine_start_s = answered_fine_start(now_s, st.settings->recent_days);
+  auto pieces = tenant_aggregate::missing(*range, fine_start_s);
+  if (pieces.empty()) {
+    result.summary = summarize(st, *range, fine_start_s, nullptr);
+    job->done(std::move(result));
+    return;
+  }
+
+  // Parts of days older than the finer buckets: their rows come from the table first.
+  caf::actor me = caf::actor_cast<caf::actor>(self);
+  read_older_history(
+      *st.settings, st.tenant_id, std::move(pieces),
+      [me, job, result, fine_start_s,
+       tenant_id = st.tenant_id](older_history older, bool unavailable, std::string error) mutable {
+        if (!older) {
+          result.ok = false;
+          result.unavailable = unavailable;
+          result.error = std::move(error);
+          job->done(std::move(result));
+          return;
+        }
+        auto it = older->find(tenant_id);
+        tenant_history mine = it == older->end() ? std::make_shared<const tenant_aggregate>()
+                                                 : tenant_history(older, &it->second);
+        caf::anon_send(me, older_atom::value, job, result.range, fine_start_s, std::move(mine));
+      });
+}
+
+caf::behavior
+aggregator(aggregator_actor self, std::string tenant_id, metrics_settings_ptr settings) {
   self->state.tenant_id = std::move(tenant_id);
+  self->state.settings = std::move(settings);
+  self->state.data =
+      tenant_aggregate(kept_fine_start(now_seconds(), self->state.settings->recent_days));
   return {
       [=](apply_atom, const storage::committed_rows& rows) {
+        auto& st = self->state;
+        st.data.prune(kept_fine_start(now_seconds(), st.settings->recent_days));
         for (const auto& op : *rows)
-          self->state.data.apply(op);
+          st.data.apply(op);
       },
-      [=](query_atom, const metrics_job_ptr& job) {
+      [=](refine_atom, const storage::committed_rows& rows) {
+        for (const auto& op : *rows)
+          self->state.data.apply(op, false);
+      },
+      [=](load_atom, const rollup_days& days) {
+        for (const auto& day : *days)
+          if (!self->state.data.load_day(day.day, day.figures))
+            log.error(
+                "stored rollup unreadable tenant=" + self->state.tenant_id +
+                " day=" + std::to_string(day.day) +
+                " hint=\"delete llmops_rollup_watermark "
+                "and restart to rebuild from the rows\"");
+      },
+      [=](query_atom, const metrics_job_ptr& job) { answer(self, job); },
+      [=](older_atom, const metrics_job_ptr& job, const resolved_range& range,
+          std::int64_t fine_start_s, const tenant_history& older) {
         metrics_result result;
-        auto range = resolve_range(
-            job->range, self->state.data.span(),
-            core::floor_div(core::now_micros(), core::micros_per_second), result.error);
-        if (range) {
-          result.range = *range;
-          result.summary = summarize(self->state, *range);
-        } else {
-          result.ok = false;
-        }
+        result.range = range;
+        result.summary = summarize(self->state, range, fine_start_s, older.get());
         job->done(std::move(result));
       },
-      [=](summarize_atom, const resolved_range& range) { return summarize(self->state, range); },
+      [=](summarize_atom, const resolved_range& range, std::int64_t fine_start_s,
+          const tenant_history& older) {
+        return summarize(self->state, range, fine_start_s, older.get());
+      },
+      [=](snapshot_atom, bool everything) {
+        auto days = std::make_shared<std::vector<storage::rollup_day>>();
+        for (auto& [day, figures] : self->state.data.take_changed_days(everything))
+          days->push_back({self->state.tenant_id, day, std::move(figures)});
+        return days;
+      },
+      [=](stats_atom) {
+        aggregate_stats stats;
+        const auto& data = self->state.data;
+        stats.tenants = 1;
+        stats.operations = data.operations();
+        const auto counts = data.bucket_counts();
+        for (std::size_t i = 0; i < counts.size(); ++i)
+          stats.buckets[i] = static_cast<std::int64_t>(counts[i]);
+        stats.span = data.span();
+        return stats;
+      },
   };
 }
 
 } // namespace
 
-caf::actor spawn_tenant_aggregator(caf::actor_system& system, std::string tenant_id) {
-  return system.spawn(aggregator, std::move(tenant_id));
+caf::actor spawn_tenant_aggregator(
+    caf::actor_system& system, std::string tenant_id, metrics_settings_ptr settings) {
+  return system.spawn(aggregator, std::move(tenant_id), std::move(settings));
 }
 
 } // namespace llmops::actors

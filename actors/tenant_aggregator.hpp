@@ -1,5 +1,7 @@
 #pragma once
 
+#include "actors/metrics_settings.hpp"
+
 #include <caf/fwd.hpp>
 #include <string>
 
@@ -7,8 +9,15 @@ namespace llmops::actors {
 
 /// Spawns the aggregator of one tenant on the shared scheduler. It handles
 ///   (apply_atom, committed_rows): adds committed rows of its tenant;
-///   (query_atom, metrics_job_ptr): settles the job's range against its data and answers it;
-///   (summarize_atom, resolved_range) -> metrics_summary: its share of an operator question.
-caf::actor spawn_tenant_aggregator(caf::actor_system& system, std::string tenant_id);
+///   (refine_atom, committed_rows): adds rows to the finer buckets only (their day is loaded);
+///   (load_atom, rollup_days): adds stored day buckets;
+///   (query_atom, metrics_job_ptr): settles the job's range against its data and answers it,
+///     reading the pieces of older history it needs first;
+///   (summarize_atom, resolved_range, fine_start_s, tenant_history) -> metrics_summary: its
+///     share of an operator question;
+///   (snapshot_atom, everything) -> rollup_days: its day buckets changed since the last call;
+///   (stats_atom) -> aggregate_stats.
+caf::actor spawn_tenant_aggregator(
+    caf::actor_system& system, std::string tenant_id, metrics_settings_ptr settings);
 
 } // namespace llmops::actors

@@ -6,6 +6,7 @@
 
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>
+#include <caf/send.hpp>
 #include <caf/stateful_actor.hpp>
 #include <unordered_map>
 
@@ -15,10 +16,19 @@ namespace {
 
 const core::logger log{"actors"};
 
+// How long collecting a snapshot from the aggregators may take.
+constexpr std::chrono::seconds snapshot_collect_timeout{60};
+
 struct registry_state {
   std::unordered_map<std::string, caf::actor> aggregators;
   time_span span; ///< Over every tenant.
-  std::chrono::milliseconds query_timeout{0};
+  metrics_settings_ptr settings;
+
+  // Snapshots: one at a time; an update only on top of the one this node stored last.
+  bool snapshot_running = false;
+  bool snapshot_everything = true;
+  std::optional<std::int64_t> snapshot_stored;
+  caf::typed_response_promise<bool> snapshot_promise; ///< Of the snapshot running.
 
   static inline const char* name = "tenant_registry";
 };
@@ -37,25 +47,29 @@ struct fan_in {
 caf::actor& aggregator_of(registry_actor self, const std::string& tenant_id) {
   auto [it, added] = self->state.aggregators.try_emplace(tenant_id);
   if (added) {
-    it->second = spawn_tenant_aggregator(self->system(), tenant_id);
+    it->second = spawn_tenant_aggregator(self->system(), tenant_id, self->state.settings);
     self->link_to(it->second);
   }
   return it->second;
 }
 
-void apply(registry_actor self, const storage::committed_rows& rows) {
-  auto& st = self->state;
+void widen_span(time_span& span, std::int64_t first, std::int64_t last) {
+  span = span ? std::make_pair(std::min(span->first, first), std::max(span->second, last))
+              : std::make_pair(first, last);
+}
+
+template <class Atom>
+void forward(registry_actor self, Atom atom, const storage::committed_rows& rows) {
   bool one_tenant = true;
   for (const auto& op : *rows) {
     one_tenant = one_tenant && op.tenant_id == rows->front().tenant_id;
     const std::int64_t second = core::floor_div(op.timestamp_us, core::micros_per_second);
-    st.span =
-        st.span
-            ? std::make_pair(std::min(st.span->first, second), std::max(st.span->second, second))
-            : std::make_pair(second, second);
+    widen_span(self->state.span, second, second);
   }
+  if (rows->empty())
+    return;
   if (one_tenant) {
-    self->send(aggregator_of(self, rows->front().tenant_id), apply_atom::value, rows);
+    self->send(aggregator_of(self, rows->front().tenant_id), atom, rows);
     return;
   }
 
@@ -65,32 +79,39 @@ void apply(registry_actor self, const storage::committed_rows& rows) {
     by_tenant[op.tenant_id].push_back(std::move(op));
   for (auto& [tenant_id, tenant_rows] : by_tenant)
     self->send(
-        aggregator_of(self, tenant_id), apply_atom::value,
+        aggregator_of(self, tenant_id), atom,
         std::make_shared<std::vector<core::operation_record>>(std::move(tenant_rows)));
 }
 
-void answer_operator(registry_actor self, const metrics_job_ptr& job) {
+// Asks every aggregator for its share of an operator question and merges the answers.
+void fan_out(
+    registry_actor self,
+    const metrics_job_ptr& job,
+    const resolved_range& range,
+    std::int64_t fine_start_s,
+    const older_history& older) {
   auto& st = self->state;
   auto merged = std::make_shared<fan_in>();
   merged->job = job;
-  const std::int64_t now_s = core::floor_div(core::now_micros(), core::micros_per_second);
-  auto range = resolve_range(job->range, st.span, now_s, merged->result.error);
-  if (!range) {
-    merged->result.ok = false;
-    merged->finish();
-    return;
-  }
 
   // Start from an empty summary so that the trend lists every bucket even with no tenants.
-  merged->result.range = *range;
-  merged->result.summary = tenant_aggregate{}.summarize(*range);
+  merged->result.range = range;
+  merged->result.summary = tenant_aggregate{}.summarize(range);
   merged->remaining = st.aggregators.size();
   if (merged->remaining == 0) {
     merged->finish();
     return;
   }
   for (const auto& [tenant_id, aggregator] : st.aggregators) {
-    self->request(aggregator, st.query_timeout, summarize_atom::value, *range)
+    tenant_history history;
+    if (older) {
+      auto it = older->find(tenant_id);
+      history = it == older->end() ? std::make_shared<const tenant_aggregate>()
+                                   : tenant_history(older, &it->second);
+    }
+    self->request(
+            aggregator, st.settings->query_timeout, summarize_atom::value, range, fine_start_s,
+            history)
         .then(
             [merged](const metrics_summary& part) {
               merged->result.summary.merge(part);
@@ -108,10 +129,146 @@ void answer_operator(registry_actor self, const metrics_job_ptr& job) {
   }
 }
 
-caf::behavior registry(registry_actor self, std::chrono::milliseconds query_timeout) {
-  self->state.query_timeout = query_timeout;
+void answer_operator(registry_actor self, const metrics_job_ptr& job) {
+  auto& st = self->state;
+  const std::int64_t now_s = core::floor_div(core::now_micros(), core::micros_per_second);
+  metrics_result refused;
+  auto range = resolve_range(job->range, st.span, now_s, refused.error);
+  if (!range) {
+    refused.ok = false;
+    job->done(std::move(refused));
+    return;
+  }
+  const std::int64_t fine_start_s = answered_fine_start(now_s, st.settings->recent_days);
+  auto pieces = tenant_aggregate::missing(*range, fine_start_s);
+  if (pieces.empty()) {
+    fan_out(self, job, *range, fine_start_s, nullptr);
+    return;
+  }
+
+  // Parts of days older than the finer buckets: the rows of every tenant in them, read once.
+  caf::actor me = caf::actor_cast<caf::actor>(self);
+  read_older_history(
+      *st.settings, std::nullopt, std::move(pieces),
+      [me, job, range = *range,
+       fine_start_s](older_history older, bool unavailable, std::string error) {
+        if (!older) {
+          metrics_result result;
+          result.ok = false;
+          result.unavailable = unavailable;
+          result.error = std::move(error);
+          job->done(std::move(result));
+          return;
+        }
+        caf::anon_send(me, older_atom::value, job, range, fine_start_s, std::move(older));
+      });
+}
+
+// Collects the changed days of every aggregator, then stores them on a reader connection.
+void take_snapshot(registry_actor self, std::int64_t commit_seq) {
+  auto& st = self->state;
+  st.snapshot_running = true;
+  const bool everything = st.snapshot_everything;
+
+  struct collection {
+    std::vector<storage::rollup_day> days;
+    std::size_t remaining = 0;
+    bool failed = false;
+  };
+
+  auto collected = std::make_shared<collection>();
+  collected->remaining = st.aggregators.size();
+  caf::actor me = caf::actor_cast<caf::actor>(self);
+
+  auto store = [self, me, collected, commit_seq, everything]() {
+    auto& st = self->state;
+    if (collected->failed) {
+      caf::anon_send(me, stored_atom::value, false, commit_seq);
+      return;
+    }
+    const auto follows = st.snapshot_stored;
+    auto task = [me, collected, commit_seq, everything, follows](storage::pg_connection* conn) {
+      bool stale = false;
+      const auto started = std::chrono::steady_clock::now();
+      storage::db_status status =
+          conn == nullptr ? storage::db_status{storage::failure_kind::connection, "unreachable"}
+                          : storage::store_rollups(
+                                *conn, collected->days, commit_seq, everything, follows, stale);
+      const bool stored = status.ok() && !stale;
+      if (!status.ok())
+        log.warning("storing rollups failed error=\"" + status.message() + "\"");
+      else if (stored)
+        log.info(
+            "rollups stored days=" + std::to_string(collected->days.size()) +
+            " commit_seq=" + std::to_string(commit_seq) +
+            " everything=" + (everything ? "true" : "false") + " duration_ms=" +
+            std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::steady_clock::now() - started)
+                               .count()));
+      caf::anon_send(me, stored_atom::value, stored, commit_seq);
+    };
+    if (!st.settings->read(std::move(task)))
+      caf::anon_send(me, stored_atom::value, false, commit_seq);
+  };
+  if (collected->remaining == 0) {
+    store();
+    return;
+  }
+  for (const auto& [tenant_id, aggregator] : st.aggregators) {
+    self->request(aggregator, snapshot_collect_timeout, snapshot_atom::value, everything)
+        .then(
+            [collected, store](const rollup_days& days) {
+              for (auto& day : *days)
+                collected->days.push_back(std::move(day));
+              if (--collected->remaining == 0)
+                store();
+            },
+            [collected, store](const caf::error&) {
+              collected->failed = true;
+              if (--collected->remaining == 0)
+                store();
+            });
+  }
+}
+
+// Sums the stats of every aggregator.
+void collect_stats(registry_actor self, caf::typed_response_promise<aggregate_stats> promise) {
+  auto& st = self->state;
+  auto total = std::make_shared<aggregate_stats>();
+  auto remaining = std::make_shared<std::size_t>(st.aggregators.size());
+  if (*remaining == 0) {
+    promise.deliver(*total);
+    return;
+  }
+  for (const auto& [tenant_id, aggregator] : st.aggregators) {
+    auto done = [self, total, remaining, promise]() mutable {
+      if (--*remaining != 0)
+        return;
+      if (total->span)
+        widen_span(self->state.span, total->span->first, total->span->second);
+      promise.deliver(*total);
+    };
+    self->request(aggregator, st.settings->query_timeout, stats_atom::value)
+        .then(
+            [total, done](const aggregate_stats& part) mutable {
+              total->add(part);
+              done();
+            },
+            [done](const caf::error&) mutable { done(); });
+  }
+}
+
+caf::behavior registry(registry_actor self, metrics_settings_ptr settings) {
+  self->state.settings = std::move(settings);
+  self->state.snapshot_stored = self->state.settings->rollup_watermark;
+  self->state.snapshot_everything = !self->state.snapshot_stored.has_value();
   return {
-      [=](apply_atom, const storage::committed_rows& rows) { apply(self, rows); },
+      [=](apply_atom atom, const storage::committed_rows& rows) { forward(self, atom, rows); },
+      [=](refine_atom atom, const storage::committed_rows& rows) { forward(self, atom, rows); },
+      [=](load_atom atom, const rollup_days& days) {
+        if (!days->empty())
+          self->send(aggregator_of(self, days->front().tenant_id), atom, days);
+      },
       [=](query_atom, const metrics_job_ptr& job) {
         if (!job->tenant_id) {
           answer_operator(self, job);
@@ -134,14 +291,52 @@ caf::behavior registry(registry_actor self, std::chrono::milliseconds query_time
         }
         job->done(std::move(result));
       },
+      [=](older_atom, const metrics_job_ptr& job, const resolved_range& range,
+          std::int64_t fine_start_s,
+          const older_history& older) { fan_out(self, job, range, fine_start_s, older); },
+      [=](snapshot_atom, std::int64_t commit_seq) -> caf::result<bool> {
+        if (self->state.snapshot_running)
+          return false;
+        self->state.snapshot_promise = self->make_response_promise<bool>();
+        take_snapshot(self, commit_seq);
+        return self->state.snapshot_promise;
+      },
+      [=](stored_atom, bool stored, std::int64_t commit_seq) {
+        auto& st = self->state;
+        st.snapshot_running = false;
+        if (st.snapshot_promise.pending())
+          st.snapshot_promise.deliver(stored);
+        if (stored) {
+          st.snapshot_stored = commit_seq;
+          st.snapshot_everything = false;
+        } else {
+          st.snapshot_everything = true;
+        }
+      },
+      [=](stats_atom) -> caf::result<aggregate_stats> {
+        auto promise = self->make_response_promise<aggregate_stats>();
+        collect_stats(self, promise);
+        return promise;
+      },
   };
 }
 
 } // namespace
 
-caf::actor
-spawn_tenant_registry(caf::actor_system& system, std::chrono::milliseconds query_timeout) {
-  return system.spawn(registry, query_timeout);
+void aggregate_stats::add(const aggregate_stats& other) {
+  tenants += other.tenants;
+  operations += other.operations;
+  for (std::size_t i = 0; i < buckets.size(); ++i)
+    buckets[i] += other.buckets[i];
+  if (other.span)
+    span = span ? std::make_pair(
+                      std::min(span->first, other.span->first),
+                      std::max(span->second, other.span->second))
+                : other.span;
+}
+
+caf::actor spawn_tenant_registry(caf::actor_system& system, metrics_settings_ptr settings) {
+  return system.spawn(registry, std::move(settings));
 }
 
 } // namespace llmops::actors

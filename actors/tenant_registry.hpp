@@ -1,16 +1,22 @@
 #pragma once
 
+#include "actors/metrics_settings.hpp"
+
 #include <caf/fwd.hpp>
-#include <chrono>
 
 namespace llmops::actors {
 
 /// Spawns the registry that owns one tenant_aggregator per tenant, created on first use. It
 /// handles
-///   (apply_atom, committed_rows): splits committed rows by tenant and forwards them;
+///   (apply_atom, committed_rows), (refine_atom, committed_rows): splits rows by tenant and
+///     forwards them;
+///   (load_atom, rollup_days): forwards stored days of one tenant;
 ///   (query_atom, metrics_job_ptr): forwards a tenant's question to its aggregator, or asks
-///     every aggregator (each request bounded by query_timeout) and merges the answers.
-caf::actor
-spawn_tenant_registry(caf::actor_system& system, std::chrono::milliseconds query_timeout);
+///     every aggregator (each request bounded by query_timeout) and merges the answers;
+///   (snapshot_atom, commit_seq) -> bool: collects the day buckets changed since the last
+///     snapshot from every aggregator (all of them the first time, or after a failure) and
+///     stores them as of commit_seq; replies once stored, false when not stored;
+///   (stats_atom) -> aggregate_stats: sums over the aggregators, and takes their time span.
+caf::actor spawn_tenant_registry(caf::actor_system& system, metrics_settings_ptr settings);
 
 } // namespace llmops::actors

@@ -17,6 +17,16 @@ constexpr std::array<std::string_view, 5> operation_statuses = {
 
 constexpr std::size_t status_count = operation_statuses.size();
 
+constexpr std::uint8_t status_success = 0;
+constexpr std::uint8_t status_error = 1;
+constexpr std::uint8_t status_timeout = 2;
+
+/// Whether a status counts against error_rate: the call failed (error, timeout, rate limit).
+/// A cancelled call was the client's choice, not a failure.
+constexpr bool is_failure(std::uint8_t status) {
+  return status >= status_error && status <= 3;
+}
+
 /// Where an operation's cost came from. The order is the index stored in the record.
 constexpr std::array<std::string_view, 3> cost_sources = {"client", "catalog", "unknown_model"};
 
@@ -52,6 +62,7 @@ struct operation_record {
   /// A digest of what the client sent, to tell a retry (same digest) from a different
   /// operation reusing the id (another digest). Not part of any metric.
   std::int64_t payload_hash = 0;
+  std::int64_t commit_seq = 0; ///< Order of the commit that stored it; 0 when not known.
 };
 
 /// A stable 63-bit digest (FNV-1a) of text, the same on every node and release.

@@ -433,7 +433,7 @@ std::optional<api_error> parse_metrics_params(
     std::optional<std::string>& tenant_param,
     actors::metrics_range& range) {
   static const std::set<std::string_view> known = {
-      "tenant_id", "start_date", "end_date", "granularity"};
+      "tenant_id", "start_date", "end_date", "granularity", "group_by"};
   if (auto error = check_names(params, known))
     return error;
 
@@ -452,6 +452,10 @@ std::optional<api_error> parse_metrics_params(
       range.step = actors::parse_granularity(value);
       if (!range.step)
         return invalid("granularity", "granularity must be one of minute, hour, day, week, month");
+    } else if (name == "group_by") {
+      if (value != "agent_id")
+        return invalid("group_by", "group_by must be agent_id");
+      range.by_agent = true;
     }
     if (error)
       return error;

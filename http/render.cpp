@@ -3,6 +3,9 @@
 #include "core/json_writer.hpp"
 #include "core/money.hpp"
 
+#include <cmath>
+#include <iterator>
+
 namespace llmops::http {
 
 namespace {
@@ -33,12 +36,9 @@ void write_operation(json_writer& json, const core::operation_record& op) {
   json.end_object();
 }
 
-template <class Value>
+template <class Figures, class Value>
 void write_map(
-    json_writer& json,
-    const char* name,
-    const std::map<std::string, actors::slice>& map,
-    Value value) {
+    json_writer& json, const char* name, const std::map<std::string, Figures>& map, Value value) {
   json.key(name).begin_object();
   for (const auto& [key, figures] : map) {
     json.key(key);
@@ -54,6 +54,26 @@ void write_period(json_writer& json, const actors::resolved_range& range) {
 
 double ratio(std::int64_t part, std::int64_t whole) {
   return whole == 0 ? 0.0 : static_cast<double>(part) / static_cast<double>(whole);
+}
+
+// p50, p90, p95 and p99 in milliseconds, rounded to the microsecond; zeros when empty.
+void write_percentiles(json_writer& json, const core::latency_histogram& latency) {
+  json.begin_object();
+  for (std::size_t i = 0; i < std::size(core::reported_percentiles); ++i) {
+    const double value = latency.quantile_ms(core::reported_percentiles[i]).value_or(0.0);
+    json.key(core::reported_percentile_names[i]).number(std::round(value * 1000.0) / 1000.0);
+  }
+  json.end_object();
+}
+
+// The figures of a group (an agent, a time bucket): counts, tokens, cost, latency, errors.
+void write_figures(json_writer& json, const actors::slice& figures) {
+  json.key("operations").number(figures.operations);
+  json.key("total_tokens").number(figures.total_tokens);
+  json.key("cost_usd").decimal(figures.cost_nusd, 9);
+  json.key("average_latency_ms").number(ratio(figures.latency_us, figures.operations) / 1000.0);
+  json.key("failed_operations").number(figures.failed);
+  json.key("error_rate").number(ratio(figures.failed, figures.operations));
 }
 
 } // namespace
@@ -155,7 +175,11 @@ std::string render_metrics(const actors::metrics_result& result) {
   json.key("total_cost_usd").decimal(all.cost_nusd, 9);
   json.key("unpriced_operations").number(all.by_cost_source[core::cost_unknown_model]);
   json.key("average_latency_ms").number(ratio(all.latency_us, all.operations) / 1000.0);
-  json.key("success_rate").number(ratio(all.by_status[0], all.operations));
+  json.key("success_rate").number(ratio(all.by_status[core::status_success], all.operations));
+  json.key("error_count").number(all.by_status[core::status_error]);
+  json.key("timeout_count").number(all.by_status[core::status_timeout]);
+  json.key("failed_operations").number(all.failed);
+  json.key("error_rate").number(ratio(all.failed, all.operations));
 
   json.key("operations_by_status").begin_object();
   for (std::size_t i = 0; i < core::status_count; ++i)
@@ -163,6 +187,14 @@ std::string render_metrics(const actors::metrics_result& result) {
   json.end_object();
 
   const auto& summary = result.summary;
+  json.key("latency_percentiles_ms");
+  write_percentiles(json, summary.latency);
+  write_map(json, "latency_percentiles_by_model", summary.by_model, [&](const auto& s) {
+    write_percentiles(json, s.latency);
+  });
+  write_map(json, "error_rate_by_model", summary.by_model, [&](const auto& s) {
+    json.number(ratio(s.failed, s.operations));
+  });
   write_map(json, "operations_by_type", summary.by_type, [&](const actors::slice& s) {
     json.number(s.operations);
   });
@@ -175,6 +207,25 @@ std::string render_metrics(const actors::metrics_result& result) {
   write_map(json, "tokens_by_model", summary.by_model, [&](const actors::slice& s) {
     json.number(s.total_tokens);
   });
+  if (result.range.by_agent)
+    write_map(json, "by_agent", summary.by_agent, [&](const actors::slice& s) {
+      json.begin_object();
+      write_figures(json, s);
+      json.end_object();
+    });
+
+  json.key("time_series").begin_array();
+  for (const auto& point : summary.trend) {
+    json.begin_object();
+    json.key("period_start")
+        .string(core::format_rfc3339(point.period_start_s * core::micros_per_second));
+    write_figures(json, point.figures);
+    json.key("latency_percentiles_ms");
+    write_percentiles(json, point.figures.latency);
+    json.end_object();
+  }
+  json.end_array();
+  json.key("granularity").string(actors::granularity_name(result.range.step));
   write_period(json, result.range);
   json.end_object();
   json.end_object();
@@ -197,6 +248,8 @@ std::string render_cost_analysis(const actors::metrics_result& result) {
   write_map(json, "cost_by_model", summary.by_model, cost);
   write_map(json, "cost_by_operation_type", summary.by_type, cost);
   write_map(json, "cost_by_tenant", summary.by_tenant, cost);
+  if (result.range.by_agent)
+    write_map(json, "cost_by_agent", summary.by_agent, cost);
 
   json.key("cost_trend").begin_array();
   for (const auto& point : summary.trend) {

@@ -28,6 +28,10 @@ struct config {
   std::int64_t read_timeout_ms = 30000;
   std::int64_t query_timeout_ms = 5000;
   std::int64_t db_timeout_ms = 30000;
+  std::int64_t metrics_recent_days = 2;
+  std::int64_t metrics_older_rows = 1000000;
+  std::int64_t snapshot_interval_ms = 60000;
+  std::int64_t sync_interval_ms = 1000;
   std::int64_t shutdown_timeout_ms = 10000;
   std::string log_level = "info";
   std::string pricing_file = "conf/pricing.json";

@@ -34,6 +34,10 @@ actors::runtime_config runtime_settings(const config& settings) {
   runtime.read_queue_jobs = settings.read_queue_jobs;
   runtime.query_timeout = std::chrono::milliseconds(settings.query_timeout_ms);
   runtime.db_timeout = std::chrono::milliseconds(settings.db_timeout_ms);
+  runtime.metrics_recent_days = settings.metrics_recent_days;
+  runtime.metrics_older_rows = settings.metrics_older_rows;
+  runtime.snapshot_interval = std::chrono::milliseconds(settings.snapshot_interval_ms);
+  runtime.sync_interval = std::chrono::milliseconds(settings.sync_interval_ms);
   return runtime;
 }
 

@@ -15,6 +15,8 @@ using flush_atom = caf::atom_constant<caf::atom("flush")>;
 using drain_atom = caf::atom_constant<caf::atom("drain")>;
 using apply_atom = caf::atom_constant<caf::atom("apply")>;
 using read_atom = caf::atom_constant<caf::atom("read")>;
+using sync_atom = caf::atom_constant<caf::atom("sync")>;
+using snapshot_atom = caf::atom_constant<caf::atom("snapshot")>;
 
 } // namespace llmops::storage
 

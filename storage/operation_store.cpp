@@ -34,8 +34,10 @@ void decode_operation(const pg_result& result, int row, core::operation_record& 
   op.reasoning_tokens = result.int64(row, 13);
   op.cost_source =
       static_cast<std::uint8_t>(core::cost_source_index(result.value(row, 14)).value_or(0));
-  if (PQnfields(result.get()) > 15)
+  if (PQnfields(result.get()) > 15 && !result.is_null(row, 15))
     op.metadata_json = result.value(row, 15);
+  if (PQnfields(result.get()) > 16)
+    op.commit_seq = result.int64(row, 16);
 }
 
 // The keys of rows as two array parameters: tenant ids, operation ids.
@@ -110,7 +112,8 @@ db_status insert_operations(
     pg_connection& conn,
     const std::vector<const core::operation_record*>& rows,
     std::int64_t write_batch,
-    std::vector<bool>& inserted) {
+    std::vector<bool>& inserted,
+    std::int64_t& commit_seq) {
   // One array literal per column.
   std::vector<std::string> arrays(column_count, "{");
   for (const core::operation_record* op : rows) {
@@ -145,8 +148,10 @@ db_status insert_operations(
 
   // Map the returned keys back to positions; the first occurrence of a key is the one inserted.
   std::set<std::pair<std::string_view, std::string_view>> returned;
+  commit_seq = result.rows() > 0 ? result.int64(0, 0) : 0;
   for (int row = 0; row < result.rows(); ++row)
-    returned.emplace(result.value(row, 0), result.value(row, 1));
+    if (!result.is_null(row, 1))
+      returned.emplace(result.value(row, 1), result.value(row, 2));
   inserted.assign(rows.size(), false);
   for (std::size_t i = 0; i < rows.size(); ++i)
     inserted[i] = returned.erase({rows[i]->tenant_id, rows[i]->operation_id}) > 0;
@@ -182,12 +187,21 @@ query_operations(pg_connection& conn, const operation_filter& filter, operation_
   return {};
 }
 
-db_status
-scan_operations(pg_connection& conn, const std::function<void(core::operation_record&&)>& sink) {
-  // Reading every row takes as long as there are rows: no statement timeout for this one.
+db_status scan_rows(
+    pg_connection& conn,
+    const char* statement,
+    const std::vector<pg_param>& params,
+    const std::function<void(core::operation_record&&)>& sink) {
+  // Reading every row takes as long as there are rows: no statement timeout on this
+  // connection (used only while starting) from here on.
   if (auto status = conn.exec(sql::no_statement_timeout); !status.ok())
     return status;
-  if (PQsendQuery(conn.native(), sql::scan_operations) == 0 ||
+  std::vector<const char*> values;
+  for (const auto& param : params)
+    values.push_back(param ? param->c_str() : nullptr);
+  if (PQsendQueryParams(
+          conn.native(), statement, static_cast<int>(values.size()), nullptr, values.data(),
+          nullptr, nullptr, 0) == 0 ||
       PQsetSingleRowMode(conn.native()) == 0 || !conn.flush())
     return {failure_kind::connection, PQerrorMessage(conn.native())};
 
@@ -207,6 +221,59 @@ scan_operations(pg_connection& conn, const std::function<void(core::operation_re
     }
   }
   return outcome;
+}
+
+db_status
+scan_operations(pg_connection& conn, const std::function<void(core::operation_record&&)>& sink) {
+  return scan_rows(conn, sql::scan_operations, {}, sink);
+}
+
+db_status scan_recent_operations(
+    pg_connection& conn,
+    std::int64_t fine_start_s,
+    std::int64_t after_seq,
+    const std::function<void(core::operation_record&&)>& sink) {
+  return scan_rows(
+      conn, sql::scan_recent_operations, {std::to_string(fine_start_s), std::to_string(after_seq)},
+      sink);
+}
+
+db_status operations_after(
+    pg_connection& conn,
+    std::int64_t after_seq,
+    std::int64_t limit,
+    std::vector<core::operation_record>& rows) {
+  pg_result result;
+  if (auto status = conn.exec_params(
+          sql::operations_after, {std::to_string(after_seq), std::to_string(limit)}, &result);
+      !status.ok())
+    return status;
+  rows.resize(static_cast<std::size_t>(result.rows()));
+  for (int row = 0; row < result.rows(); ++row)
+    decode_operation(result, row, rows[static_cast<std::size_t>(row)]);
+  return {};
+}
+
+db_status operations_in_intervals(
+    pg_connection& conn,
+    const std::optional<std::string>& tenant_id,
+    const std::vector<std::pair<std::int64_t, std::int64_t>>& intervals,
+    std::int64_t limit,
+    std::vector<core::operation_record>& rows) {
+  std::string starts = "{";
+  std::string ends = "{";
+  for (const auto& [start_s, end_s] : intervals) {
+    append_array_element(starts, std::to_string(start_s));
+    append_array_element(ends, std::to_string(end_s));
+  }
+  pg_result result;
+  const std::vector<pg_param> params{tenant_id, starts + "}", ends + "}", std::to_string(limit)};
+  if (auto status = conn.exec_params(sql::operations_in_intervals, params, &result); !status.ok())
+    return status;
+  rows.resize(static_cast<std::size_t>(result.rows()));
+  for (int row = 0; row < result.rows(); ++row)
+    decode_operation(result, row, rows[static_cast<std::size_t>(row)]);
+  return {};
 }
 
 } // namespace llmops::storage

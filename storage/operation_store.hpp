@@ -14,14 +14,16 @@ namespace llmops::storage {
 /// migration holds an advisory lock inside its transaction.
 db_status migrate(pg_connection& conn);
 
-/// Inserts rows in one statement (one transaction), tagging them with write_batch. On success
-/// inserted[i] tells whether rows[i] was new; false means its (tenant_id, operation_id) was
-/// already stored, or repeated earlier in the same batch.
+/// Inserts rows in one statement (one transaction), tagging them with write_batch and the next
+/// commit number (set in commit_seq). On success inserted[i] tells whether rows[i] was new;
+/// false means its (tenant_id, operation_id) was already stored, or repeated earlier in the
+/// same batch.
 db_status insert_operations(
     pg_connection& conn,
     const std::vector<const core::operation_record*>& rows,
     std::int64_t write_batch,
-    std::vector<bool>& inserted);
+    std::vector<bool>& inserted,
+    std::int64_t& commit_seq);
 
 /// Filters of GET /operations. Unset members do not filter.
 struct operation_filter {
@@ -48,6 +50,29 @@ query_operations(pg_connection& conn, const operation_filter& filter, operation_
 /// Streams every stored operation to sink, in no particular order (metadata left empty).
 db_status
 scan_operations(pg_connection& conn, const std::function<void(core::operation_record&&)>& sink);
+
+/// Streams the operations committed after after_seq or stamped from fine_start_s on.
+db_status scan_recent_operations(
+    pg_connection& conn,
+    std::int64_t fine_start_s,
+    std::int64_t after_seq,
+    const std::function<void(core::operation_record&&)>& sink);
+
+/// Up to limit operations committed after after_seq (by any node), in commit order.
+db_status operations_after(
+    pg_connection& conn,
+    std::int64_t after_seq,
+    std::int64_t limit,
+    std::vector<core::operation_record>& rows);
+
+/// Up to limit operations of tenant_id (every tenant when unset) stamped within one of the
+/// given [start_s, end_s) intervals of epoch seconds, which must not overlap.
+db_status operations_in_intervals(
+    pg_connection& conn,
+    const std::optional<std::string>& tenant_id,
+    const std::vector<std::pair<std::int64_t, std::int64_t>>& intervals,
+    std::int64_t limit,
+    std::vector<core::operation_record>& rows);
 
 } // namespace llmops::storage
 

@@ -83,20 +83,53 @@ CREATE INDEX llmops_operations_tenant_ts_covering ON llmops_operations
   (tenant_id, ts DESC, operation_id DESC) INCLUDE (status, model, operation_type, agent_id);
 DROP INDEX llmops_operations_tenant_ts;
 )sql",
+    // Every commit takes the next number of one counter row, holding its lock until the commit
+    // ends: commit order and number order agree across nodes, with no gaps among committed
+    // numbers. Rollups of whole days are persisted up to a watermark of that order, so that a
+    // start loads them and reads only the rows committed since (and the recent days, whose
+    // finer buckets are kept too). BRIN: the numbers grow with the table, and it costs the
+    // writer next to nothing.
+    R"sql(
+CREATE TABLE llmops_commit_counter (
+  only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+  last_seq bigint  NOT NULL
+);
+INSERT INTO llmops_commit_counter (last_seq) VALUES (0);
+ALTER TABLE llmops_operations ADD COLUMN commit_seq bigint;
+CREATE INDEX llmops_operations_commit_seq ON llmops_operations USING brin (commit_seq);
+CREATE TABLE llmops_rollup_days (
+  tenant_id text   NOT NULL,
+  day       bigint NOT NULL,
+  figures   bytea  NOT NULL,
+  PRIMARY KEY (tenant_id, day)
+);
+CREATE TABLE llmops_rollup_watermark (
+  only_row   boolean     PRIMARY KEY DEFAULT true CHECK (only_row),
+  commit_seq bigint      NOT NULL,
+  taken_at   timestamptz NOT NULL DEFAULT now()
+);
+)sql",
 };
 
-/// Inserts a batch given as one array per column; returns the keys actually inserted, so that
+/// Inserts a batch given as one array per column under the next commit number; returns that
+/// number and the keys actually inserted (one row with NULL keys when none were), so that
 /// retried duplicates are told apart and never counted twice.
 constexpr const char* insert_operations = R"sql(
-INSERT INTO llmops_operations (tenant_id, operation_id, ts, operation_type, model, status,
-  agent_id, prompt_tokens, completion_tokens, total_tokens, latency_us, cost_nusd, metadata,
-  cached_prompt_tokens, reasoning_tokens, cost_source, payload_hash, write_batch)
-SELECT *, $18::bigint FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[],
-  $5::text[], $6::text[], $7::text[], $8::bigint[], $9::bigint[], $10::bigint[],
-  $11::bigint[], $12::bigint[], $13::jsonb[], $14::bigint[], $15::bigint[], $16::text[],
-  $17::bigint[])
-ON CONFLICT (tenant_id, operation_id) DO NOTHING
-RETURNING tenant_id, operation_id)sql";
+WITH counter AS (
+  UPDATE llmops_commit_counter SET last_seq = last_seq + 1 RETURNING last_seq
+), inserted AS (
+  INSERT INTO llmops_operations (tenant_id, operation_id, ts, operation_type, model, status,
+    agent_id, prompt_tokens, completion_tokens, total_tokens, latency_us, cost_nusd, metadata,
+    cached_prompt_tokens, reasoning_tokens, cost_source, payload_hash, write_batch, commit_seq)
+  SELECT *, $18::bigint, (SELECT last_seq FROM counter) FROM unnest($1::text[], $2::text[],
+    $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[],
+    $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[], $13::jsonb[], $14::bigint[],
+    $15::bigint[], $16::text[], $17::bigint[])
+  ON CONFLICT (tenant_id, operation_id) DO NOTHING
+  RETURNING tenant_id, operation_id
+)
+SELECT counter.last_seq, inserted.tenant_id, inserted.operation_id
+FROM counter LEFT JOIN inserted ON true)sql";
 
 /// The columns of an operation in the order decode_operation expects.
 constexpr const char* operation_columns = R"sql(
@@ -117,12 +150,53 @@ namespace llmops::storage::sql {
 
 constexpr const char* no_statement_timeout = "SET statement_timeout = 0";
 
-/// What the aggregates are rebuilt from at start: every row, without metadata.
-constexpr const char* scan_operations = R"sql(
-SELECT tenant_id, operation_id, (extract(epoch FROM ts) * 1000000)::bigint, operation_type,
-  model, status, agent_id, prompt_tokens, completion_tokens, total_tokens, latency_us,
-  cost_nusd, cached_prompt_tokens, reasoning_tokens, cost_source
-FROM llmops_operations)sql";
+/// The columns the aggregates need, in the order decode_operation expects, metadata left out.
+#define LLMOPS_AGGREGATE_COLUMNS                                                                   \
+  "SELECT tenant_id, operation_id, (extract(epoch FROM ts) * 1000000)::bigint, operation_type, "   \
+  "model, status, agent_id, prompt_tokens, completion_tokens, total_tokens, latency_us, "          \
+  "cost_nusd, cached_prompt_tokens, reasoning_tokens, cost_source, NULL, "                         \
+  "coalesce(commit_seq, 0) FROM llmops_operations "
+
+/// What the aggregates are rebuilt from when no rollups are stored: every row.
+constexpr const char* scan_operations = LLMOPS_AGGREGATE_COLUMNS;
+
+/// What a start reads besides the stored rollups: rows committed after their watermark ($2),
+/// and the rows of the days whose finer buckets are kept (from $1, epoch seconds).
+constexpr const char* scan_recent_operations =
+    LLMOPS_AGGREGATE_COLUMNS "WHERE ts >= to_timestamp($1::bigint) OR commit_seq > $2::bigint";
+
+/// Rows committed by any node after commit number $1, in commit order, at most $2 of them.
+constexpr const char* operations_after =
+    LLMOPS_AGGREGATE_COLUMNS "WHERE commit_seq > $1::bigint ORDER BY commit_seq LIMIT $2::bigint";
+
+/// The rows of a set of intervals [$2[i], $3[i]) (epoch seconds) of tenant $1 (every tenant
+/// when NULL), at most $4 of them: the pieces of old history a metrics question needs.
+constexpr const char* operations_in_intervals =
+    LLMOPS_AGGREGATE_COLUMNS "o JOIN unnest($2::bigint[], $3::bigint[]) AS r(start_s, end_s) "
+                             "ON o.ts >= to_timestamp(r.start_s) AND o.ts < to_timestamp(r.end_s) "
+                             "WHERE ($1::text IS NULL OR o.tenant_id = $1::text) LIMIT $4::bigint";
+
+#undef LLMOPS_AGGREGATE_COLUMNS
+
+/// The stored rollups and the commit number they hold every row up to.
+constexpr const char* rollup_watermark = "SELECT commit_seq FROM llmops_rollup_watermark";
+
+constexpr const char* rollup_days = "SELECT tenant_id, day, figures FROM llmops_rollup_days";
+
+/// Locks the watermark for a snapshot; the snapshot goes on only from the watermark it follows.
+constexpr const char* lock_rollup_watermark =
+    "SELECT commit_seq FROM llmops_rollup_watermark FOR UPDATE";
+
+constexpr const char* clear_rollup_days = "DELETE FROM llmops_rollup_days";
+
+constexpr const char* store_rollup_days = R"sql(
+INSERT INTO llmops_rollup_days (tenant_id, day, figures)
+SELECT * FROM unnest($1::text[], $2::bigint[], $3::bytea[])
+ON CONFLICT (tenant_id, day) DO UPDATE SET figures = excluded.figures)sql";
+
+constexpr const char* store_rollup_watermark = R"sql(
+INSERT INTO llmops_rollup_watermark (commit_seq) VALUES ($1::bigint)
+ON CONFLICT (only_row) DO UPDATE SET commit_seq = excluded.commit_seq, taken_at = now())sql";
 
 } // namespace llmops::storage::sql
 

@@ -4,8 +4,10 @@
 #include "storage/messages.hpp"
 #include "storage/operation_store.hpp"
 
+#include <algorithm>
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>
+#include <caf/send.hpp>
 #include <caf/stateful_actor.hpp>
 #include <random>
 
@@ -81,6 +83,9 @@ struct writer_state {
   bool flush_scheduled = false;
   std::vector<in_doubt_batch> in_doubt;
   std::size_t in_doubt_rows = 0;
+  std::int64_t applied_seq = 0;
+  std::int64_t snapshot_seq = -1; ///< applied_seq at the last snapshot sent.
+  std::chrono::steady_clock::time_point next_snapshot{};
 
   static inline const char* name = "storage_writer";
 };
@@ -127,8 +132,8 @@ db_status settle(pg_connection& conn, const in_doubt_batch& batch, std::vector<b
   return find_inserted(conn, pointers_to(batch.rows), batch.write_batch, inserted);
 }
 
-// After a reconnect: publishes the rows of lost commits that did commit. Returns false if that
-// could not be settled yet.
+// After a reconnect: settles the rows of lost commits. Returns false if that could not be done
+// yet.
 bool resolve_in_doubt(writer_actor self, pg_connection& conn) {
   auto& st = self->state;
   while (!st.in_doubt.empty()) {
@@ -137,14 +142,10 @@ bool resolve_in_doubt(writer_actor self, pg_connection& conn) {
     if (!settle(conn, batch, inserted).ok())
       return false;
 
-    std::vector<core::operation_record> committed;
-    for (std::size_t i = 0; i < batch.rows.size(); ++i)
-      if (inserted[i])
-        committed.push_back(std::move(batch.rows[i]));
+    // What committed reaches the aggregates by catch_up, in commit order.
     log.info(
         "resolved rows of unknown outcome rows=" + std::to_string(batch.rows.size()) +
-        " committed=" + std::to_string(committed.size()));
-    publish(self, std::move(committed));
+        " committed=" + std::to_string(std::count(inserted.begin(), inserted.end(), true)));
     st.in_doubt_rows -= batch.rows.size();
     st.in_doubt.erase(st.in_doubt.begin());
   }
@@ -162,9 +163,37 @@ pg_connection* connection(writer_actor self, bool force) {
   return conn;
 }
 
-// Inserts the rows of jobs in one transaction. On success, created holds a flag per row.
-db_status
-commit(writer_actor self, std::vector<core::operation_record>& rows, std::vector<bool>& created) {
+// Sends every row committed after applied_seq to the sink, in commit order. Returns false when
+// the database could not be read; the rows are then sent by a later call.
+bool catch_up(writer_actor self) {
+  constexpr std::int64_t page_rows = 10'000;
+  auto& st = self->state;
+  pg_connection* conn = st.db.conn.get();
+  if (conn == nullptr || !conn->healthy())
+    return false;
+  for (;;) {
+    std::vector<core::operation_record> rows;
+    if (auto status = operations_after(*conn, st.applied_seq, page_rows, rows); !status.ok()) {
+      log.warning("cannot read committed rows error=\"" + status.message() + "\"");
+      return false;
+    }
+    if (rows.empty())
+      return true;
+    st.applied_seq = rows.back().commit_seq;
+    const bool more = static_cast<std::int64_t>(rows.size()) == page_rows;
+    publish(self, std::move(rows));
+    if (!more)
+      return true;
+  }
+}
+
+// Inserts the rows of jobs in one transaction. On success, created holds a flag per row and
+// commit_seq the commit's number (0 when the commit was found after its connection was lost).
+db_status commit(
+    writer_actor self,
+    std::vector<core::operation_record>& rows,
+    std::vector<bool>& created,
+    std::int64_t& commit_seq) {
   auto& st = self->state;
   pg_connection* conn = connection(self, false);
   if (conn == nullptr)
@@ -173,7 +202,8 @@ commit(writer_actor self, std::vector<core::operation_record>& rows, std::vector
   const auto pointers = pointers_to(rows);
   for (int attempt = 0;; ++attempt) {
     const std::int64_t write_batch = make_write_batch_id();
-    db_status status = insert_operations(*conn, pointers, write_batch, created);
+    commit_seq = 0;
+    db_status status = insert_operations(*conn, pointers, write_batch, created, commit_seq);
     if (status.ok())
       return status;
     if (status.kind() == failure_kind::transient && attempt < transient_retries)
@@ -253,20 +283,29 @@ void flush(writer_actor self) {
       rows.push_back(std::move(op));
 
   std::vector<bool> created;
+  std::int64_t commit_seq = 0;
   const auto started = std::chrono::steady_clock::now();
-  db_status status = commit(self, rows, created);
+  db_status status = commit(self, rows, created, commit_seq);
   std::vector<row_outcome> outcomes;
   if (status.ok())
     outcomes = classify(st, rows, created);
 
   // Publish the inserted rows before answering: a client that reads after its 201 must find
-  // its operation in the metrics.
-  if (status.ok()) {
+  // its operation in the metrics. When other commits came between (another node's, or a lost
+  // one of ours), every row after the last one published is read back in commit order.
+  if (status.ok() && commit_seq == st.applied_seq + 1) {
     std::vector<core::operation_record> inserted;
-    for (std::size_t i = 0; i < rows.size(); ++i)
-      if (created[i])
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      if (created[i]) {
+        rows[i].commit_seq = commit_seq;
         inserted.push_back(std::move(rows[i]));
+      }
+    }
     publish(self, std::move(inserted));
+    st.applied_seq = commit_seq;
+  } else if (status.ok() && !catch_up(self)) {
+    // Answered 201 but not yet in the metrics: the next catch_up sends them.
+    log.warning("committed rows wait for the metrics rows=" + std::to_string(rows_total));
   }
 
   std::size_t offset = 0;
@@ -299,6 +338,19 @@ void flush(writer_actor self) {
         status.message() + "\"");
 }
 
+// The periodic work: rows of other nodes, then a snapshot marker when one is due.
+void sync(writer_actor self) {
+  auto& st = self->state;
+  if (connection(self, false) == nullptr || !catch_up(self))
+    return;
+  const auto now = std::chrono::steady_clock::now();
+  if (now >= st.next_snapshot && st.applied_seq != st.snapshot_seq) {
+    caf::anon_send(st.sink, snapshot_atom::value, st.applied_seq);
+    st.snapshot_seq = st.applied_seq;
+    st.next_snapshot = now + st.config.snapshot_interval;
+  }
+}
+
 void schedule_flush(writer_actor self) {
   auto& st = self->state;
   if (st.flush_scheduled)
@@ -318,6 +370,13 @@ caf::behavior writer(writer_actor self, writer_config config, caf::actor sink) {
   self->state.db.conninfo = self->state.config.conninfo;
   self->state.db.timeout = self->state.config.db_timeout;
   self->state.db.role = "writer";
+  self->state.applied_seq = self->state.config.applied_seq;
+  self->state.snapshot_seq = self->state.config.snapshot_now ? -1 : self->state.config.applied_seq;
+  self->state.next_snapshot =
+      std::chrono::steady_clock::now() + (self->state.config.snapshot_now
+                                              ? std::chrono::milliseconds(0)
+                                              : self->state.config.snapshot_interval);
+  self->delayed_send(self, self->state.config.sync_interval, sync_atom::value);
   return {
       [=](write_atom, write_job_ptr& job) {
         auto& st = self->state;
@@ -332,9 +391,15 @@ caf::behavior writer(writer_actor self, writer_config config, caf::actor sink) {
         self->state.flush_scheduled = false;
         flush(self);
       },
+      [=](sync_atom) {
+        sync(self);
+        self->delayed_send(self, self->state.config.sync_interval, sync_atom::value);
+      },
       [=](drain_atom) {
         flush(self);
-        return true;
+        if (self->state.db.conn)
+          catch_up(self);
+        return self->state.applied_seq;
       },
   };
 }

@@ -53,12 +53,22 @@ struct writer_config {
   std::chrono::milliseconds flush_interval{0}; ///< 0: commit when the mailbox is drained.
   std::shared_ptr<std::atomic<std::int64_t>> queued_rows;    ///< Lowered as jobs are answered.
   std::chrono::milliseconds db_timeout = default_db_timeout; ///< Bound of one statement.
+  std::int64_t applied_seq = 0; ///< Every row committed up to this number is already in sink.
+  std::chrono::milliseconds sync_interval{1000};      ///< How often rows of other nodes are read.
+  std::chrono::milliseconds snapshot_interval{60000}; ///< How often rollups are persisted.
+  bool snapshot_now = false; ///< Ask for a snapshot at the first sync (none is stored yet).
 };
 
 /// Spawns the storage writer as a detached actor (it blocks in libpq). It gathers write jobs
 /// into one INSERT per flush (group commit), sends the rows actually inserted to sink as
-/// (apply_atom, committed_rows) and then answers each job. On (drain_atom) it commits
-/// everything received before and replies true.
+/// (apply_atom, committed_rows) and then answers each job.
+///
+/// Sink sees every committed row exactly once and in commit order, whichever node wrote it:
+/// when a commit's number does not follow the last one sent (another node committed between,
+/// or a commit's outcome was lost with its connection), the rows in between are read back
+/// first; every sync_interval the rows committed by other nodes are read too. Every
+/// snapshot_interval it sends (snapshot_atom, applied_seq) to sink, after every row up to that
+/// number. On (drain_atom) it commits everything received before and replies applied_seq.
 caf::actor spawn_storage_writer(caf::actor_system& system, writer_config config, caf::actor sink);
 
 /// A task run on a reader's connection; conn is null when the database is unreachable.

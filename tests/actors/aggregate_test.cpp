@@ -1,6 +1,8 @@
 #include "actors/aggregate.hpp"
 
+#include <algorithm>
 #include <boost/test/unit_test.hpp>
+#include <cmath>
 #include <random>
 
 using namespace llmops;
@@ -27,7 +29,41 @@ core::operation_record random_operation(std::mt19937_64& random, std::int64_t sp
   op.total_tokens = op.prompt_tokens + op.completion_tokens;
   op.latency_us = static_cast<std::int64_t>(random() % 10'000'000);
   op.cost_nusd = static_cast<std::int64_t>(random() % 50'000'000);
+  static const char* agents[] = {"planner", "coder", "reviewer"};
+  if (random() % 4 != 0)
+    op.agent_id = agents[random() % 3];
   return op;
+}
+
+std::int64_t second_of(const core::operation_record& op) {
+  return core::floor_div(op.timestamp_us, core::micros_per_second);
+}
+
+// percentile_cont over the latencies, in milliseconds.
+double exact_percentile(std::vector<std::int64_t> latencies_us, double q) {
+  std::sort(latencies_us.begin(), latencies_us.end());
+  const double rank = q * static_cast<double>(latencies_us.size() - 1);
+  const auto below = static_cast<std::size_t>(rank);
+  const double fraction = rank - static_cast<double>(below);
+  const double low = static_cast<double>(latencies_us[below]);
+  const double high =
+      below + 1 < latencies_us.size() ? static_cast<double>(latencies_us[below + 1]) : low;
+  return (low + fraction * (high - low)) / 1000.0;
+}
+
+// Every reported percentile within 1% of percentile_cont over the same latencies.
+void require_percentiles_close(
+    const core::latency_histogram& got, const std::vector<std::int64_t>& latencies_us) {
+  BOOST_REQUIRE_EQUAL(got.count(), static_cast<std::int64_t>(latencies_us.size()));
+  if (latencies_us.empty())
+    return;
+  for (double q : core::reported_percentiles) {
+    const double exact = exact_percentile(latencies_us, q);
+    const double estimate = got.quantile_ms(q).value();
+    BOOST_REQUIRE_MESSAGE(
+        std::abs(estimate - exact) <= 0.01 * exact + 1e-9,
+        "q=" << q << " estimate=" << estimate << " exact=" << exact);
+  }
 }
 
 // The same figures computed the slow, obvious way.
@@ -41,8 +77,21 @@ brute_force(const std::vector<core::operation_record>& ops, std::int64_t start, 
     expected.all.add(op);
     expected.by_model[op.model].add(op);
     expected.by_type[op.operation_type].add(op);
+    expected.by_agent[op.agent_id.value_or("")].add(op);
   }
   return expected;
+}
+
+std::vector<std::int64_t> latencies_in(
+    const std::vector<core::operation_record>& ops,
+    std::int64_t start,
+    std::int64_t end,
+    const std::optional<std::string>& model = std::nullopt) {
+  std::vector<std::int64_t> latencies;
+  for (const auto& op : ops)
+    if (second_of(op) >= start && second_of(op) < end && (!model || op.model == *model))
+      latencies.push_back(op.latency_us);
+  return latencies;
 }
 
 void require_equal(const slice& a, const slice& b) {
@@ -51,10 +100,12 @@ void require_equal(const slice& a, const slice& b) {
   BOOST_REQUIRE_EQUAL(a.completion_tokens, b.completion_tokens);
   BOOST_REQUIRE_EQUAL(a.total_tokens, b.total_tokens);
   BOOST_REQUIRE_EQUAL(a.latency_us, b.latency_us);
+  BOOST_REQUIRE_EQUAL(a.failed, b.failed);
   BOOST_REQUIRE_EQUAL(a.cost_nusd, b.cost_nusd);
 }
 
-void require_equal(const std::map<std::string, slice>& a, const std::map<std::string, slice>& b) {
+template <class A, class B>
+void require_equal(const std::map<std::string, A>& a, const std::map<std::string, B>& b) {
   BOOST_REQUIRE_EQUAL(a.size(), b.size());
   for (const auto& [name, figures] : a) {
     BOOST_REQUIRE_MESSAGE(b.count(name) == 1, name);
@@ -82,12 +133,17 @@ BOOST_AUTO_TEST_CASE(any_range_equals_brute_force) {
     std::int64_t b = t0 - 3600 + static_cast<std::int64_t>(random() % (span_s + 7200));
     if (i % 4 == 0)
       b = a + static_cast<std::int64_t>(random() % 200);
-    resolved_range range{std::min(a, b), std::max(a, b), granularity::day};
+    resolved_range range{std::min(a, b), std::max(a, b), granularity::day, true};
     metrics_summary got = aggregate.summarize(range);
     metrics_summary expected = brute_force(ops, range.start_s, range.end_s);
     require_equal(got.all, expected.all);
     require_equal(got.by_model, expected.by_model);
     require_equal(got.by_type, expected.by_type);
+    require_equal(got.by_agent, expected.by_agent);
+    require_percentiles_close(got.latency, latencies_in(ops, range.start_s, range.end_s));
+    for (const auto& [model, figures] : got.by_model)
+      require_percentiles_close(
+          figures.latency, latencies_in(ops, range.start_s, range.end_s, model));
     for (std::size_t s = 0; s < core::status_count; ++s) {
       std::int64_t count = 0;
       for (const auto& op : ops) {
@@ -155,6 +211,114 @@ BOOST_AUTO_TEST_CASE(merge_adds_tenants) {
   require_equal(merged.all, expected.all);
   require_equal(merged.by_model, expected.by_model);
   BOOST_REQUIRE_EQUAL(merged.trend.size(), 24u);
+}
+
+// Old days keep day buckets only; the pieces of a range that cut them come from an aggregate
+// of the rows in missing(), and together the answer is still exact.
+BOOST_AUTO_TEST_CASE(older_days_keep_day_buckets_and_cut_pieces_come_from_rows) {
+  std::mt19937_64 random(4321);
+  const std::int64_t span_s = 12 * 86400;
+  const std::int64_t fine_start = t0 + 8 * 86400;
+  std::vector<core::operation_record> ops;
+  tenant_aggregate complete;
+  tenant_aggregate tiered(fine_start - 86400);
+  for (int i = 0; i < 20000; ++i) {
+    ops.push_back(random_operation(random, span_s));
+    complete.apply(ops.back());
+    tiered.apply(ops.back());
+  }
+  tiered.prune(fine_start);
+  const auto full = complete.bucket_counts();
+  const auto kept = tiered.bucket_counts();
+  BOOST_REQUIRE_EQUAL(kept[3], full[3]);
+  BOOST_REQUIRE_LT(kept[0] * 2, full[0]);
+
+  for (int i = 0; i < 300; ++i) {
+    const std::int64_t a = t0 - 3600 + static_cast<std::int64_t>(random() % (span_s + 7200));
+    std::int64_t b = t0 - 3600 + static_cast<std::int64_t>(random() % (span_s + 7200));
+    if (i % 3 == 0)
+      b = a + static_cast<std::int64_t>(random() % 100000);
+    const granularity step = i % 2 ? granularity::day : granularity::hour;
+    const resolved_range range{std::min(a, b), std::max(a, b), step, true};
+
+    // What the table would return for the missing pieces.
+    const auto pieces = tenant_aggregate::missing(range, fine_start);
+    tenant_aggregate older;
+    for (const auto& op : ops)
+      for (const auto& piece : pieces)
+        if (second_of(op) >= piece.start_s && second_of(op) < piece.end_s)
+          older.apply(op);
+    for (const auto& piece : pieces)
+      BOOST_REQUIRE_LE(piece.end_s, fine_start);
+
+    const metrics_summary got = tiered.summarize(range, fine_start, &older);
+    const metrics_summary expected = complete.summarize(range);
+    require_equal(got.all, expected.all);
+    require_equal(got.by_model, expected.by_model);
+    require_equal(got.by_type, expected.by_type);
+    require_equal(got.by_agent, expected.by_agent);
+    BOOST_REQUIRE_EQUAL(got.latency.count(), expected.latency.count());
+    BOOST_REQUIRE_EQUAL(
+        got.latency.quantile_ms(0.99).value_or(-1),
+        expected.latency.quantile_ms(0.99).value_or(-1));
+    BOOST_REQUIRE_EQUAL(got.trend.size(), expected.trend.size());
+    for (std::size_t p = 0; p < got.trend.size(); ++p)
+      require_equal(got.trend[p].figures, expected.trend[p].figures);
+  }
+
+  // Whole days before the fine start need no rows at all.
+  const resolved_range whole_days{t0, fine_start + 3600, granularity::day};
+  BOOST_REQUIRE(tenant_aggregate::missing(whole_days, fine_start).empty());
+}
+
+// The day buckets written to the table and read back give the same answers; the finer buckets
+// of recent days come from the rows.
+BOOST_AUTO_TEST_CASE(day_buckets_survive_a_snapshot) {
+  std::mt19937_64 random(777);
+  const std::int64_t span_s = 6 * 86400;
+  const std::int64_t fine_start = t0 + 4 * 86400;
+  std::vector<core::operation_record> ops;
+  tenant_aggregate original(fine_start);
+  for (int i = 0; i < 5000; ++i) {
+    ops.push_back(random_operation(random, span_s));
+    original.apply(ops.back());
+  }
+  auto days = original.take_changed_days(false);
+  BOOST_REQUIRE_EQUAL(days.size(), 6u);
+  BOOST_REQUIRE(original.take_changed_days(false).empty());
+
+  tenant_aggregate restored(fine_start);
+  for (const auto& [day, blob] : days)
+    BOOST_REQUIRE(restored.load_day(day, blob));
+  for (const auto& op : ops)
+    restored.apply(op, false);
+  BOOST_REQUIRE_EQUAL(restored.operations(), original.operations());
+  BOOST_REQUIRE(restored.span() == original.span());
+  BOOST_REQUIRE(restored.bucket_counts() == original.bucket_counts());
+  for (int i = 0; i < 100; ++i) {
+    const std::int64_t a = fine_start + static_cast<std::int64_t>(random() % (2 * 86400));
+    const std::int64_t b = fine_start + static_cast<std::int64_t>(random() % (2 * 86400));
+    const resolved_range range{std::min(a, b), std::max(a, b), granularity::hour, true};
+    const metrics_summary got = restored.summarize(range, fine_start);
+    const metrics_summary expected = original.summarize(range, fine_start);
+    require_equal(got.all, expected.all);
+    require_equal(got.by_model, expected.by_model);
+    require_equal(got.by_agent, expected.by_agent);
+  }
+  const resolved_range everything{t0, t0 + span_s, granularity::day, true};
+  const metrics_summary got = restored.summarize(everything, fine_start);
+  const metrics_summary expected = brute_force(ops, t0, t0 + span_s);
+  require_equal(got.all, expected.all);
+  require_equal(got.by_model, expected.by_model);
+  require_equal(got.by_type, expected.by_type);
+  require_equal(got.by_agent, expected.by_agent);
+  require_percentiles_close(got.latency, latencies_in(ops, t0, t0 + span_s));
+
+  // A damaged blob is refused, not half-read.
+  std::string damaged = days.front().second;
+  damaged.resize(damaged.size() / 2);
+  tenant_aggregate other;
+  BOOST_REQUIRE(!other.load_day(days.front().first, damaged));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -3,8 +3,11 @@
 #include "core/money.hpp"
 #include "core/operation.hpp"
 #include "support/service_fixture.hpp"
+#include "support/service_process.hpp"
 
 #include <boost/json.hpp>
+#include <cmath>
+#include <csignal>
 #include <random>
 #include <thread>
 
@@ -14,9 +17,21 @@ namespace json = boost::json;
 
 namespace {
 
-const std::int64_t base_s =
-    core::parse_rfc3339("2024-03-30T00:00:00Z").value() / core::micros_per_second;
-const std::int64_t span_s = 3 * 86400 + 7200;
+// Where the operations lie in time: the first second and how many seconds.
+struct time_window {
+  std::int64_t base_s;
+  std::int64_t span_s;
+};
+
+const time_window old_history{
+    core::parse_rfc3339("2024-03-30T00:00:00Z").value() / core::micros_per_second,
+    3 * 86400 + 7200};
+
+// The days around now: finer buckets in memory for the last of them, rows for the others.
+time_window recent_days() {
+  const std::int64_t now_s = core::now_micros() / core::micros_per_second;
+  return {now_s - 4 * 86400, 4 * 86400 - 60};
+}
 
 const char* const tenants[] = {"acme", "globex", "initech", "umbrella", "hooli", "stark"};
 const char* const models[] = {
@@ -28,11 +43,16 @@ struct posted {
   std::string body;
 };
 
-std::vector<posted> random_operations(std::size_t count, std::mt19937_64& random) {
+std::vector<posted> random_operations(
+    std::size_t count,
+    std::mt19937_64& random,
+    const time_window& window = old_history,
+    const std::string& id_prefix = "op-") {
   std::vector<posted> ops;
   for (std::size_t i = 0; i < count; ++i) {
     const std::int64_t at_us =
-        (base_s + static_cast<std::int64_t>(random() % span_s)) * core::micros_per_second +
+        (window.base_s + static_cast<std::int64_t>(random() % window.span_s)) *
+            core::micros_per_second +
         static_cast<std::int64_t>(random() % 1'000'000);
     const auto prompt = static_cast<std::int64_t>(random() % 8000);
     const auto completion = static_cast<std::int64_t>(random() % 3000);
@@ -47,7 +67,7 @@ std::vector<posted> random_operations(std::size_t count, std::mt19937_64& random
         {"latency_ms", static_cast<double>(random() % 30'000'000) / 1000.0},
         {"status", core::operation_statuses[random() % core::status_count]},
         {"timestamp", core::format_rfc3339(at_us)},
-        {"operation_id", "op-" + std::to_string(i)}};
+        {"operation_id", id_prefix + std::to_string(i)}};
     if (random() % 3 == 0)
       body["agent_id"] = "agent-" + std::to_string(random() % 4);
     // A third leave the cost to the price catalog.
@@ -95,8 +115,38 @@ void require_ratio(double got, double expected) {
 
 struct sql_totals {
   std::int64_t operations, total_tokens, prompt_tokens, completion_tokens, cost_nusd, latency_us,
-      successes, cached_prompt_tokens, reasoning_tokens;
+      successes, cached_prompt_tokens, reasoning_tokens, failed;
 };
+
+// The statuses that count against error_rate.
+const std::string failed_sql = "status IN ('error', 'timeout', 'rate_limited')";
+
+// p50, p90, p95, p99 of latency_us in milliseconds, as PostgreSQL's percentile_cont gives them.
+const std::string percentiles_sql =
+    "percentile_cont(ARRAY[0.5, 0.9, 0.95, 0.99]) WITHIN GROUP (ORDER BY latency_us)";
+const char* const percentile_names[] = {"p50", "p90", "p95", "p99"};
+
+std::array<double, 4> read_percentiles(std::string_view array_text) {
+  std::array<double, 4> values{};
+  std::string text(array_text.substr(1, array_text.size() - 2));
+  std::size_t at = 0;
+  for (auto& value : values) {
+    const std::size_t comma = text.find(',', at);
+    value = std::stod(text.substr(at, comma - at)) / 1000.0;
+    at = comma + 1;
+  }
+  return values;
+}
+
+// Each reported percentile within 1% of percentile_cont.
+void require_percentiles(const json::value& got, const std::array<double, 4>& expected) {
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    const double value = got.at(percentile_names[i]).to_number<double>();
+    BOOST_REQUIRE_MESSAGE(
+        std::abs(value - expected[i]) <= 0.01 * expected[i] + 0.001,
+        percentile_names[i] << " got=" << value << " percentile_cont=" << expected[i]);
+  }
+}
 
 class sql_oracle {
 public:
@@ -116,44 +166,65 @@ public:
             " coalesce(sum(completion_tokens), 0), coalesce(sum(cost_nusd), 0), "
             "coalesce(sum(latency_us), 0),"
             " count(*) FILTER (WHERE status = 'success'), coalesce(sum(cached_prompt_tokens), 0),"
-            " coalesce(sum(reasoning_tokens), 0) FROM llmops_operations" +
-                where,
+            " coalesce(sum(reasoning_tokens), 0), count(*) FILTER (WHERE " +
+                failed_sql + ") FROM llmops_operations" + where,
             p);
-    return {result.int64(0, 0), result.int64(0, 1), result.int64(0, 2),
-            result.int64(0, 3), result.int64(0, 4), result.int64(0, 5),
-            result.int64(0, 6), result.int64(0, 7), result.int64(0, 8)};
+    return {result.int64(0, 0), result.int64(0, 1), result.int64(0, 2), result.int64(0, 3),
+            result.int64(0, 4), result.int64(0, 5), result.int64(0, 6), result.int64(0, 7),
+            result.int64(0, 8), result.int64(0, 9)};
   }
 
-  // key -> (operations, cost_nusd, total_tokens) grouped by column.
-  std::map<std::string, std::array<std::int64_t, 3>>
-  grouped(const std::string& column, const std::vector<storage::pg_param>& p) {
+  // Percentiles over the range, or per value of column ("" key overall).
+  std::map<std::string, std::array<double, 4>>
+  percentiles(const std::string& column, const std::vector<storage::pg_param>& p) {
+    const std::string key = column.empty() ? "''" : column;
     auto result =
-        run("SELECT " + column +
-                ", count(*), sum(cost_nusd), sum(total_tokens) FROM llmops_operations" + where +
+        run("SELECT " + key + ", " + percentiles_sql + " FROM llmops_operations" + where +
                 " GROUP BY 1",
             p);
-    std::map<std::string, std::array<std::int64_t, 3>> groups;
+    std::map<std::string, std::array<double, 4>> groups;
     for (int row = 0; row < result.rows(); ++row)
-      groups[std::string(result.value(row, 0))] = {
-          result.int64(row, 1), result.int64(row, 2), result.int64(row, 3)};
+      groups[std::string(result.value(row, 0))] = read_percentiles(result.value(row, 1));
     return groups;
   }
 
-  // Trend buckets by PostgreSQL's own calendar: period start -> (operations, cost, tokens).
-  std::map<std::string, std::array<std::int64_t, 3>>
-  trend(const std::string& unit, std::vector<storage::pg_param> p) {
+  // key -> (operations, cost_nusd, total_tokens, failed, latency_us) grouped by column.
+  std::map<std::string, std::array<std::int64_t, 5>>
+  grouped(const std::string& column, const std::vector<storage::pg_param>& p) {
+    auto result =
+        run("SELECT " + column + ", count(*), sum(cost_nusd), sum(total_tokens), count(*) FILTER " +
+                "(WHERE " + failed_sql + "), sum(latency_us) FROM llmops_operations" + where +
+                " GROUP BY 1",
+            p);
+    std::map<std::string, std::array<std::int64_t, 5>> groups;
+    for (int row = 0; row < result.rows(); ++row)
+      groups[std::string(result.value(row, 0))] = {
+          result.int64(row, 1), result.int64(row, 2), result.int64(row, 3), result.int64(row, 4),
+          result.int64(row, 5)};
+    return groups;
+  }
+
+  // Trend buckets by PostgreSQL's own calendar: period start -> (operations, cost, tokens,
+  // failed) and percentiles.
+  struct bucket {
+    std::array<std::int64_t, 4> figures;
+    std::array<double, 4> percentiles;
+  };
+
+  std::map<std::string, bucket> trend(const std::string& unit, std::vector<storage::pg_param> p) {
     p.push_back(unit);
     auto result =
         run("SELECT to_char(greatest(date_trunc($4, ts AT TIME ZONE 'UTC'), $2::timestamptz AT "
-            "TIME ZONE 'UTC'),"
-            " 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), count(*), sum(cost_nusd), sum(total_tokens)"
-            " FROM llmops_operations" +
-                where + " GROUP BY 1",
+            "TIME ZONE 'UTC'), 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), count(*), sum(cost_nusd), "
+            "sum(total_tokens), count(*) FILTER (WHERE " +
+                failed_sql + "), " + percentiles_sql + " FROM llmops_operations" + where +
+                " GROUP BY 1",
             p);
-    std::map<std::string, std::array<std::int64_t, 3>> buckets;
+    std::map<std::string, bucket> buckets;
     for (int row = 0; row < result.rows(); ++row)
       buckets[std::string(result.value(row, 0))] = {
-          result.int64(row, 1), result.int64(row, 2), result.int64(row, 3)};
+          {result.int64(row, 1), result.int64(row, 2), result.int64(row, 3), result.int64(row, 4)},
+          read_percentiles(result.value(row, 5))};
     return buckets;
   }
 
@@ -177,7 +248,7 @@ void require_groups(
     bool keys_hold_counts,
     const json::object* costs,
     const json::object* tokens,
-    const std::map<std::string, std::array<std::int64_t, 3>>& expected) {
+    const std::map<std::string, std::array<std::int64_t, 5>>& expected) {
   BOOST_REQUIRE_EQUAL(keys.size(), expected.size());
   for (const auto& [key, figures] : expected) {
     BOOST_REQUIRE_MESSAGE(keys.contains(key), key);
@@ -192,7 +263,7 @@ void require_groups(
 
 // Asks /metrics and /cost-analysis for one tenant (or all) and range, and compares with SQL.
 void check_range(
-    service_fixture& f,
+    unsigned short port,
     sql_oracle& oracle,
     const std::optional<std::string>& tenant,
     std::string query) {
@@ -202,10 +273,10 @@ void check_range(
     query += (query.empty() ? "" : "&") + std::string("tenant_id=") + *tenant;
   const std::string suffix = query.empty() ? "" : "?" + query;
 
-  auto metrics_reply = f.get("/api/v1/llmops/metrics" + suffix, headers);
+  auto metrics_reply = http_request(port, "GET", "/api/v1/llmops/metrics" + suffix, "", headers);
   BOOST_REQUIRE_MESSAGE(metrics_reply.status == 200, metrics_reply.body);
   const json::object metrics = metrics_reply.json().at("data").as_object();
-  auto cost_reply = f.get("/api/v1/llmops/cost-analysis" + suffix, headers);
+  auto cost_reply = http_request(port, "GET", "/api/v1/llmops/cost-analysis" + suffix, "", headers);
   BOOST_REQUIRE_MESSAGE(cost_reply.status == 200, cost_reply.body);
   const json::object cost = cost_reply.json().at("data").as_object();
 
@@ -238,6 +309,53 @@ void check_range(
     BOOST_REQUIRE_EQUAL(
         metrics.at("total_cached_prompt_tokens").as_int64(), sql.cached_prompt_tokens);
     BOOST_REQUIRE_EQUAL(metrics.at("total_reasoning_tokens").as_int64(), sql.reasoning_tokens);
+    BOOST_REQUIRE_EQUAL(metrics.at("failed_operations").as_int64(), sql.failed);
+    const double error_rate =
+        sql.operations == 0 ? 0.0
+                            : static_cast<double>(sql.failed) / static_cast<double>(sql.operations);
+    require_ratio(metrics.at("error_rate").to_number<double>(), error_rate);
+
+    // Per status, errors and timeouts.
+    auto by_status = oracle.grouped("status", p);
+    for (const auto status : core::operation_statuses) {
+      const std::string name(status);
+      const std::int64_t expected = by_status.count(name) ? by_status[name][0] : 0;
+      BOOST_REQUIRE_EQUAL(metrics.at("operations_by_status").at(status).as_int64(), expected);
+    }
+    BOOST_REQUIRE_EQUAL(
+        metrics.at("error_count").as_int64(), by_status.count("error") ? by_status["error"][0] : 0);
+    BOOST_REQUIRE_EQUAL(
+        metrics.at("timeout_count").as_int64(),
+        by_status.count("timeout") ? by_status["timeout"][0] : 0);
+
+    // Percentiles overall and per model, against percentile_cont.
+    auto overall = oracle.percentiles("", p);
+    if (sql.operations > 0)
+      require_percentiles(metrics.at("latency_percentiles_ms"), overall[""]);
+    auto per_model = oracle.percentiles("model", p);
+    const auto& model_percentiles = metrics.at("latency_percentiles_by_model").as_object();
+    BOOST_REQUIRE_EQUAL(model_percentiles.size(), per_model.size());
+    for (const auto& [model, expected] : per_model)
+      require_percentiles(model_percentiles.at(model), expected);
+
+    // Agents, when asked.
+    if (query.find("group_by=agent_id") != std::string::npos) {
+      auto by_agent = oracle.grouped("coalesce(agent_id, '')", p);
+      const auto& agents = metrics.at("by_agent").as_object();
+      BOOST_REQUIRE_EQUAL(agents.size(), by_agent.size());
+      for (const auto& [agent, figures] : by_agent) {
+        const auto& got = agents.at(agent);
+        BOOST_REQUIRE_EQUAL(got.at("operations").as_int64(), figures[0]);
+        BOOST_REQUIRE_EQUAL(got.at("cost_usd").to_number<double>(), money(figures[1]));
+        BOOST_REQUIRE_EQUAL(got.at("total_tokens").as_int64(), figures[2]);
+        BOOST_REQUIRE_EQUAL(got.at("failed_operations").as_int64(), figures[3]);
+      }
+      require_groups(
+          cost.at("cost_by_agent").as_object(), false, &cost.at("cost_by_agent").as_object(),
+          nullptr, by_agent);
+    } else {
+      BOOST_REQUIRE(!metrics.contains("by_agent"));
+    }
 
     // Where costs came from, and how many had no price.
     auto by_source = oracle.grouped("cost_source", p);
@@ -268,26 +386,45 @@ void check_range(
         cost.at("cost_by_tenant").as_object(), false, &cost.at("cost_by_tenant").as_object(),
         nullptr, oracle.grouped("tenant_id", p));
 
-    // Every non-empty trend bucket equals PostgreSQL's date_trunc bucket.
+    // Every non-empty trend and time series bucket equals PostgreSQL's date_trunc bucket.
+    BOOST_REQUIRE_EQUAL(
+        std::string(metrics.at("granularity").as_string()),
+        std::string(cost.at("granularity").as_string()));
     auto expected_trend = oracle.trend(std::string(cost.at("granularity").as_string()), p);
+    const auto& series = metrics.at("time_series").as_array();
+    const auto& trend = cost.at("cost_trend").as_array();
+    BOOST_REQUIRE_EQUAL(series.size(), trend.size());
     std::size_t non_empty = 0;
-    for (const auto& point : cost.at("cost_trend").as_array()) {
+    for (std::size_t i = 0; i < trend.size(); ++i) {
+      const auto& point = trend[i];
+      const auto& sample = series[i];
       const std::int64_t operations = point.at("operations").as_int64();
+      BOOST_REQUIRE_EQUAL(sample.at("operations").as_int64(), operations);
       if (operations == 0)
         continue;
       ++non_empty;
       const std::string at(point.at("period_start").as_string());
       BOOST_REQUIRE_MESSAGE(expected_trend.count(at) == 1, at);
-      BOOST_REQUIRE_EQUAL(operations, expected_trend[at][0]);
-      BOOST_REQUIRE_EQUAL(point.at("cost_usd").to_number<double>(), money(expected_trend[at][1]));
-      BOOST_REQUIRE_EQUAL(point.at("total_tokens").as_int64(), expected_trend[at][2]);
+      const auto& expected = expected_trend[at];
+      BOOST_REQUIRE_EQUAL(operations, expected.figures[0]);
+      BOOST_REQUIRE_EQUAL(point.at("cost_usd").to_number<double>(), money(expected.figures[1]));
+      BOOST_REQUIRE_EQUAL(sample.at("cost_usd").to_number<double>(), money(expected.figures[1]));
+      BOOST_REQUIRE_EQUAL(point.at("total_tokens").as_int64(), expected.figures[2]);
+      BOOST_REQUIRE_EQUAL(sample.at("failed_operations").as_int64(), expected.figures[3]);
+      require_percentiles(sample.at("latency_percentiles_ms"), expected.percentiles);
     }
     BOOST_REQUIRE_EQUAL(non_empty, expected_trend.size());
   }
 }
 
-void check_many_ranges(service_fixture& f, std::mt19937_64& random, int rounds) {
-  sql_oracle oracle(f.db);
+void check_many_ranges(
+    unsigned short port,
+    pg_schema& db,
+    std::mt19937_64& random,
+    int rounds,
+    const time_window& window = old_history) {
+  const auto [base_s, span_s] = window;
+  sql_oracle oracle(db);
   const char* const steps[] = {"minute", "hour", "day", "week", "month"};
   for (int round = 0; round < rounds; ++round) {
     std::optional<std::string> tenant;
@@ -309,7 +446,9 @@ void check_many_ranges(service_fixture& f, std::mt19937_64& random, int rounds) 
                "end_date=" + core::format_rfc3339(b * core::micros_per_second);
     if (round % 3 == 0 && round % 7 > 2 && b - a < 86400 * 2)
       query += std::string(query.empty() ? "" : "&") + "granularity=" + steps[random() % 5];
-    check_range(f, oracle, tenant, query);
+    if (round % 2 == 0)
+      query += std::string(query.empty() ? "" : "&") + "group_by=agent_id";
+    check_range(port, oracle, tenant, query);
   }
 }
 
@@ -336,7 +475,7 @@ BOOST_AUTO_TEST_CASE(metrics_and_cost_analysis_equal_sql_over_the_table) {
         200);
   BOOST_REQUIRE_EQUAL(f.db.scalar("SELECT count(*) FROM llmops_operations"), 3000);
 
-  check_many_ranges(f, random, 150);
+  check_many_ranges(f.port, f.db, random, 150);
 }
 
 BOOST_AUTO_TEST_CASE(metrics_survive_a_restart) {
@@ -359,7 +498,86 @@ BOOST_AUTO_TEST_CASE(metrics_survive_a_restart) {
   f.start();
   for (std::size_t i = 0; i < targets.size(); ++i)
     BOOST_REQUIRE_EQUAL(f.get(targets[i]).body, before[i]);
-  check_many_ranges(f, random, 30);
+  check_many_ranges(f.port, f.db, random, 30);
+
+  // The shutdown stored the rollups of every row; the start read them.
+  BOOST_REQUIRE_EQUAL(
+      f.db.scalar("SELECT commit_seq FROM llmops_rollup_watermark"),
+      f.db.scalar("SELECT max(commit_seq) FROM llmops_operations"));
+  BOOST_REQUIRE_GT(f.db.scalar("SELECT count(*) FROM llmops_rollup_days"), 0);
+
+  // Without stored rollups a start reads every row, and answers the same.
+  f.stop();
+  f.db.scalar(
+      "WITH gone AS (DELETE FROM llmops_rollup_watermark RETURNING 1) SELECT count(*) FROM gone");
+  f.start();
+  for (std::size_t i = 0; i < targets.size(); ++i)
+    BOOST_REQUIRE_EQUAL(f.get(targets[i]).body, before[i]);
+}
+
+// Operations of the last days and of older ones: finer buckets in memory for the recent day,
+// day buckets and rows read from the table for the others; answers equal SQL either way.
+BOOST_AUTO_TEST_CASE(recent_and_older_days_equal_sql) {
+  service_fixture f([](service::config& settings) { settings.metrics_recent_days = 1; });
+  std::mt19937_64 random(4242);
+  const time_window window = recent_days();
+  post_all(f.port, random_operations(2000, random, window));
+  check_many_ranges(f.port, f.db, random, 80, window);
+
+  f.stop();
+  f.start();
+  check_many_ranges(f.port, f.db, random, 30, window);
+}
+
+// A second node on the same database: each sees the other's rows within the sync interval.
+BOOST_AUTO_TEST_CASE(two_nodes_see_each_others_rows) {
+  service_fixture f([](service::config& settings) { settings.sync_interval_ms = 50; });
+  service::service second(f.settings);
+  std::string error;
+  BOOST_REQUIRE_MESSAGE(second.start(error), error);
+
+  std::mt19937_64 random(99);
+  auto first_ops = random_operations(600, random, old_history, "first-");
+  auto second_ops = random_operations(600, random, old_history, "second-");
+  std::thread other([&] { post_all(second.port(), second_ops); });
+  post_all(f.port, first_ops);
+  other.join();
+
+  auto total = [](unsigned short port) {
+    auto reply = http_request(port, "GET", "/api/v1/llmops/metrics?start_date=2024-01-01", "");
+    return reply.json().at("data").at("total_operations").as_int64();
+  };
+  BOOST_REQUIRE(eventually([&] { return total(f.port) == 1200 && total(second.port()) == 1200; }));
+  check_many_ranges(f.port, f.db, random, 20);
+  check_many_ranges(second.port(), f.db, random, 20);
+  second.shutdown();
+}
+
+// A node killed after committing rows that no stored rollup holds yet: the next start loads the
+// rollups and reads those rows, and answers equal SQL.
+BOOST_AUTO_TEST_CASE(a_killed_node_restarts_from_rollups_and_the_rows_after_them) {
+  pg_schema db;
+  std::mt19937_64 random(31);
+  const service_process::environment rarely{{"LLMOPS_SNAPSHOT_INTERVAL_MS", "3600000"}};
+  {
+    service_process node(db.conninfo(), rarely);
+    post_all(node.port, random_operations(500, random, old_history, "before-"));
+    kill(node.pid, SIGTERM);
+    BOOST_REQUIRE_EQUAL(node.wait_exit(), 0);
+  }
+  const std::int64_t stored = db.scalar("SELECT commit_seq FROM llmops_rollup_watermark");
+  BOOST_REQUIRE_EQUAL(stored, db.scalar("SELECT max(commit_seq) FROM llmops_operations"));
+  {
+    service_process node(db.conninfo(), rarely);
+    post_all(node.port, random_operations(300, random, old_history, "after-"));
+    kill(node.pid, SIGKILL);
+    node.wait_exit();
+  }
+  BOOST_REQUIRE_EQUAL(db.scalar("SELECT commit_seq FROM llmops_rollup_watermark"), stored);
+  BOOST_REQUIRE_GT(db.scalar("SELECT max(commit_seq) FROM llmops_operations"), stored);
+
+  service_process node(db.conninfo(), rarely);
+  check_many_ranges(node.port, db, random, 40);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,56 @@
+#include "actors/metrics_settings.hpp"
+
+#include "core/time.hpp"
+#include "storage/operation_store.hpp"
+
+namespace llmops::actors {
+
+std::int64_t answered_fine_start(std::int64_t now_s, std::int64_t recent_days) {
+  const std::int64_t today = core::floor_div(now_s, core::seconds_per_day) * core::seconds_per_day;
+  return today - recent_days * core::seconds_per_day;
+}
+
+std::int64_t kept_fine_start(std::int64_t now_s, std::int64_t recent_days) {
+  return answered_fine_start(now_s, recent_days) - core::seconds_per_day;
+}
+
+void read_older_history(
+    const metrics_settings& settings,
+    std::optional<std::string> tenant_id,
+    std::vector<interval> pieces,
+    std::function<void(older_history, bool unavailable, std::string error)> done) {
+  const std::int64_t limit = settings.max_older_rows;
+  auto task = [tenant_id = std::move(tenant_id), pieces = std::move(pieces), limit,
+               done](storage::pg_connection* conn) {
+    if (conn == nullptr) {
+      done(nullptr, true, "the database is unavailable");
+      return;
+    }
+    std::vector<std::pair<std::int64_t, std::int64_t>> intervals;
+    for (const auto& piece : pieces)
+      intervals.emplace_back(piece.start_s, piece.end_s);
+    std::vector<core::operation_record> rows;
+    if (auto status =
+            storage::operations_in_intervals(*conn, tenant_id, intervals, limit + 1, rows);
+        !status.ok()) {
+      done(nullptr, true, "reading older history failed: " + status.message());
+      return;
+    }
+    if (static_cast<std::int64_t>(rows.size()) > limit) {
+      done(
+          nullptr, false,
+          "the range cuts days older than the finer buckets kept in memory and needs more than " +
+              std::to_string(limit) +
+              " stored operations; choose whole days (UTC) and granularity=day or coarser");
+      return;
+    }
+    auto by_tenant = std::make_shared<std::unordered_map<std::string, tenant_aggregate>>();
+    for (const auto& op : rows)
+      (*by_tenant)[op.tenant_id].apply(op);
+    done(std::move(by_tenant), false, std::string());
+  };
+  if (!settings.read(std::move(task)))
+    done(nullptr, true, "too many reads are waiting for the database");
+}
+
+} // namespace llmops::actors

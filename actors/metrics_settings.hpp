@@ -1,0 +1,52 @@
+#pragma once
+
+#include "actors/aggregate.hpp"
+#include "storage/pg.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace llmops::actors {
+
+/// What the registry and the aggregators need to know and to reach besides their own state.
+struct metrics_settings {
+  std::chrono::milliseconds query_timeout{5000}; ///< Bound of one aggregator's answer.
+  std::int64_t recent_days = 2;                  ///< Days before today answered from finer buckets.
+  std::int64_t max_older_rows = 1'000'000;      ///< Most rows one question may read from the table.
+  std::optional<std::int64_t> rollup_watermark; ///< Of the stored rollups, when loaded.
+
+  /// Runs a task on a reader connection (null when the database is unreachable); false, without
+  /// running it, when the read queue is full. Callable from any thread.
+  std::function<bool(std::function<void(storage::pg_connection*)>)> read;
+};
+
+using metrics_settings_ptr = std::shared_ptr<const metrics_settings>;
+
+/// The first second a question at now_s answers from finer buckets: midnight (UTC) recent_days
+/// days before today's.
+std::int64_t answered_fine_start(std::int64_t now_s, std::int64_t recent_days);
+
+/// The first second whose finer buckets are kept: one day before answered_fine_start, so that
+/// a question never finds the buckets it expects already dropped.
+std::int64_t kept_fine_start(std::int64_t now_s, std::int64_t recent_days);
+
+/// The rows of older history one question needs, per tenant, as aggregates of all history.
+using older_history = std::shared_ptr<const std::unordered_map<std::string, tenant_aggregate>>;
+
+/// Reads the rows of pieces (of tenant_id, or of every tenant) on a reader connection and
+/// calls done with them, or with an error: unavailable set when the database could not be
+/// read, unset when the question needs more than max_older_rows rows. done runs on a
+/// reader's thread and must not block.
+void read_older_history(
+    const metrics_settings& settings,
+    std::optional<std::string> tenant_id,
+    std::vector<interval> pieces,
+    std::function<void(older_history, bool unavailable, std::string error)> done);
+
+} // namespace llmops::actors
