@@ -11,7 +11,8 @@ std::int64_t answered_fine_start(std::int64_t now_s, std::int64_t recent_days) {
 }
 
 std::int64_t kept_fine_start(std::int64_t now_s, std::int64_t recent_days) {
-  return answered_fine_start(now_s, recent_days) - core::seconds_per_day;
+  constexpr std::int64_t grace_s = 3600;
+  return answered_fine_start(now_s - grace_s, recent_days);
 }
 
 void read_older_history(

@@ -32,8 +32,9 @@ using metrics_settings_ptr = std::shared_ptr<const metrics_settings>;
 /// days before today's.
 std::int64_t answered_fine_start(std::int64_t now_s, std::int64_t recent_days);
 
-/// The first second whose finer buckets are kept: one day before answered_fine_start, so that
-/// a question never finds the buckets it expects already dropped.
+/// The first second whose finer buckets are kept: answered_fine_start as it was an hour ago, so
+/// that an all-tenant question asked just before midnight never finds buckets it expects
+/// dropped by an aggregator that answers just after.
 std::int64_t kept_fine_start(std::int64_t now_s, std::int64_t recent_days);
 
 /// The rows of older history one question needs, per tenant, as aggregates of all history.
