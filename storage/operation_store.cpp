@@ -114,36 +114,44 @@ db_status insert_operations(
     std::int64_t write_batch,
     std::vector<bool>& inserted,
     std::int64_t& commit_seq) {
-  // One array literal per column.
-  std::vector<std::string> arrays(column_count, "{");
+  // One binary array per column: the server reads them without parsing text.
+  using element = pg_array_writer::element;
+  std::vector<pg_array_writer> arrays;
+  for (element type :
+       {element::text, element::text, element::timestamptz, element::text, element::text,
+        element::text, element::text, element::int8, element::int8, element::int8, element::int8,
+        element::int8, element::jsonb, element::int8, element::int8, element::text, element::int8})
+    arrays.emplace_back(type);
   for (const core::operation_record* op : rows) {
-    append_array_element(arrays[0], op->tenant_id);
-    append_array_element(arrays[1], op->operation_id);
-    append_array_element(arrays[2], core::format_rfc3339(op->timestamp_us));
-    append_array_element(arrays[3], op->operation_type);
-    append_array_element(arrays[4], op->model);
-    append_array_element(arrays[5], core::operation_statuses[op->status]);
-    append_array_element(
-        arrays[6], op->agent_id ? std::optional<std::string_view>(*op->agent_id) : std::nullopt);
-    append_array_element(arrays[7], std::to_string(op->prompt_tokens));
-    append_array_element(arrays[8], std::to_string(op->completion_tokens));
-    append_array_element(arrays[9], std::to_string(op->total_tokens));
-    append_array_element(arrays[10], std::to_string(op->latency_us));
-    append_array_element(arrays[11], std::to_string(op->cost_nusd));
-    append_array_element(arrays[12], op->metadata_json);
-    append_array_element(arrays[13], std::to_string(op->cached_prompt_tokens));
-    append_array_element(arrays[14], std::to_string(op->reasoning_tokens));
-    append_array_element(arrays[15], core::cost_sources[op->cost_source]);
-    append_array_element(arrays[16], std::to_string(op->payload_hash));
+    arrays[0].add_text(op->tenant_id);
+    arrays[1].add_text(op->operation_id);
+    arrays[2].add_micros(op->timestamp_us);
+    arrays[3].add_text(op->operation_type);
+    arrays[4].add_text(op->model);
+    arrays[5].add_text(core::operation_statuses[op->status]);
+    if (op->agent_id)
+      arrays[6].add_text(*op->agent_id);
+    else
+      arrays[6].add_null();
+    arrays[7].add_int64(op->prompt_tokens);
+    arrays[8].add_int64(op->completion_tokens);
+    arrays[9].add_int64(op->total_tokens);
+    arrays[10].add_int64(op->latency_us);
+    arrays[11].add_int64(op->cost_nusd);
+    arrays[12].add_text(op->metadata_json);
+    arrays[13].add_int64(op->cached_prompt_tokens);
+    arrays[14].add_int64(op->reasoning_tokens);
+    arrays[15].add_text(core::cost_sources[op->cost_source]);
+    arrays[16].add_int64(op->payload_hash);
   }
-  std::vector<pg_param> params;
-  params.reserve(column_count);
-  for (auto& array : arrays)
-    params.emplace_back(std::move(array.append("}")));
-  params.emplace_back(std::to_string(write_batch));
+  std::vector<std::string> params;
+  params.reserve(column_count + 1);
+  for (const auto& array : arrays)
+    params.push_back(array.finish());
+  params.push_back(pg_binary_int64(write_batch));
 
   pg_result result;
-  if (auto status = conn.exec_params(sql::insert_operations, params, &result); !status.ok())
+  if (auto status = conn.exec_binary(sql::insert_operations, params, &result); !status.ok())
     return status;
 
   // Map the returned keys back to positions; the first occurrence of a key is the one inserted.

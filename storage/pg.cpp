@@ -141,6 +141,21 @@ pg_connection::exec_params(const char* sql, const std::vector<pg_param>& params,
   return finish(sent, out);
 }
 
+db_status pg_connection::exec_binary(
+    const char* sql, const std::vector<std::string>& params, pg_result* out) {
+  std::vector<const char*> values;
+  std::vector<int> lengths;
+  const std::vector<int> formats(params.size(), 1);
+  for (const auto& param : params) {
+    values.push_back(param.data());
+    lengths.push_back(static_cast<int>(param.size()));
+  }
+  const bool sent = PQsendQueryParams(
+                        conn_, sql, static_cast<int>(values.size()), nullptr, values.data(),
+                        lengths.data(), formats.data(), 0) == 1;
+  return finish(sent, out);
+}
+
 bool pg_connection::wait(short events, std::chrono::steady_clock::time_point deadline) {
   const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
       deadline - std::chrono::steady_clock::now());
@@ -224,6 +239,70 @@ std::string redact_conninfo(const std::string& conninfo) {
   }
   PQconninfoFree(options);
   return text;
+}
+
+namespace {
+
+void put_be32(std::string& out, std::uint32_t value) {
+  for (int shift = 24; shift >= 0; shift -= 8)
+    out.push_back(static_cast<char>((value >> shift) & 0xff));
+}
+
+void put_be64(std::string& out, std::uint64_t value) {
+  for (int shift = 56; shift >= 0; shift -= 8)
+    out.push_back(static_cast<char>((value >> shift) & 0xff));
+}
+
+// PostgreSQL counts time from 2000-01-01 UTC.
+constexpr std::int64_t postgres_epoch_unix_us = 946'684'800'000'000;
+
+} // namespace
+
+void pg_array_writer::put_length(std::int32_t length) {
+  put_be32(elements_, static_cast<std::uint32_t>(length));
+}
+
+void pg_array_writer::add_null() {
+  put_length(-1);
+  nulls_ = true;
+  ++count_;
+}
+
+void pg_array_writer::add_text(std::string_view text) {
+  const bool jsonb = type_ == element::jsonb;
+  put_length(static_cast<std::int32_t>(text.size() + (jsonb ? 1 : 0)));
+  if (jsonb)
+    elements_.push_back(1); // The jsonb format version.
+  elements_.append(text);
+  ++count_;
+}
+
+void pg_array_writer::add_int64(std::int64_t value) {
+  put_length(8);
+  put_be64(elements_, static_cast<std::uint64_t>(value));
+  ++count_;
+}
+
+void pg_array_writer::add_micros(std::int64_t unix_us) {
+  add_int64(unix_us - postgres_epoch_unix_us);
+}
+
+std::string pg_array_writer::finish() const {
+  std::string array;
+  array.reserve(20 + elements_.size());
+  put_be32(array, 1); // Dimensions.
+  put_be32(array, nulls_ ? 1 : 0);
+  put_be32(array, static_cast<std::uint32_t>(type_));
+  put_be32(array, static_cast<std::uint32_t>(count_));
+  put_be32(array, 1); // Lower bound.
+  array += elements_;
+  return array;
+}
+
+std::string pg_binary_int64(std::int64_t value) {
+  std::string out;
+  put_be64(out, static_cast<std::uint64_t>(value));
+  return out;
 }
 
 void append_array_element(std::string& array, const std::optional<std::string_view>& element) {
