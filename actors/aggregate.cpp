@@ -250,19 +250,46 @@ void tenant_aggregate::bucket::add(
   last_s = std::max(last_s, second);
 }
 
+void tenant_aggregate::bucket::add(const bucket& other) {
+  all.add(other.all);
+  latency.add(other.latency);
+  for (std::size_t i = 0; i < other.by_model.size(); ++i) {
+    const std::size_t at = position_of(by_model, other.by_model[i].first);
+    if (model_latency.size() < by_model.size())
+      model_latency.insert(
+          model_latency.begin() + static_cast<std::ptrdiff_t>(at), core::latency_bins{});
+    by_model[at].second.add(other.by_model[i].second);
+    model_latency[at].add(other.model_latency[i]);
+  }
+  for (const auto& [id, figures] : other.by_type)
+    add_keyed(by_type, id, figures);
+  for (const auto& [id, figures] : other.by_agent)
+    add_keyed(by_agent, id, figures);
+  for (const auto& [id, figures] : other.by_tenant)
+    add_keyed(by_tenant, id, figures);
+  first_s = std::min(first_s, other.first_s);
+  last_s = std::max(last_s, other.last_s);
+}
+
 void tenant_aggregate::apply(const core::operation_record& op, bool day_tier) {
   const std::int64_t second = core::floor_div(op.timestamp_us, core::micros_per_second);
   const std::uint32_t model = models_.intern(op.model);
   const std::uint32_t type = types_.intern(op.operation_type);
   const std::uint32_t agent = agents_.intern(op.agent_id.value_or(std::string()));
+  const std::uint32_t tenant = by_tenant_ ? tenants_.intern(op.tenant_id) : 0;
+  auto add = [&](bucket& target) {
+    target.add(op, model, type, agent);
+    if (by_tenant_)
+      add_keyed(target.by_tenant, tenant, op);
+  };
 
   for (std::size_t level = 0; level < day_level; ++level)
     if (second >= fine_start_)
-      levels_[level][core::floor_div(second, level_width_s[level])].add(op, model, type, agent);
+      add(levels_[level][core::floor_div(second, level_width_s[level])]);
   if (day_tier) {
     const std::int64_t day = core::floor_div(second, level_width_s[day_level]);
-    levels_[day_level][day].add(op, model, type, agent);
-    if (changed_days_.empty() || changed_days_.back() != day)
+    add(levels_[day_level][day]);
+    if (!by_tenant_ && (changed_days_.empty() || changed_days_.back() != day))
       changed_days_.push_back(day);
     ++operations_;
   }
@@ -340,6 +367,7 @@ struct tenant_aggregate::accumulator {
     std::vector<std::pair<std::uint32_t, measured_slice>> by_model;
     std::vector<std::pair<std::uint32_t, slice>> by_type;
     std::vector<std::pair<std::uint32_t, slice>> by_agent;
+    std::vector<std::pair<std::uint32_t, slice>> by_tenant;
   };
 
   totals all;
@@ -361,6 +389,8 @@ struct tenant_aggregate::accumulator {
     if (by_agent)
       for (const auto& [id, figures] : b.by_agent)
         add_keyed(into.by_agent, id, figures);
+    for (const auto& [id, figures] : b.by_tenant)
+      add_keyed(into.by_tenant, id, figures);
   }
 
   void name(const part& from, const tenant_aggregate& source, metrics_summary& to) const {
@@ -373,6 +403,8 @@ struct tenant_aggregate::accumulator {
       to.by_type[source.types_.names[id]].add(figures);
     for (const auto& [id, figures] : from.by_agent)
       to.by_agent[source.agents_.names[id]].add(figures);
+    for (const auto& [id, figures] : from.by_tenant)
+      to.by_tenant[source.tenants_.names[id]].add(figures);
   }
 };
 
@@ -483,7 +515,8 @@ tenant_aggregate::take_changed_days(bool everything) {
   return encoded;
 }
 
-bool tenant_aggregate::load_day(std::int64_t day, std::string_view blob) {
+bool tenant_aggregate::load_day(
+    std::int64_t day, std::string_view blob, const std::string& tenant_id) {
   bucket b;
   bool ok = core::get_signed(blob, b.first_s) && core::get_signed(blob, b.last_s) &&
             get_slice(blob, b.all);
@@ -522,14 +555,20 @@ bool tenant_aggregate::load_day(std::int64_t day, std::string_view blob) {
         (*keyed)[position_of(*keyed, names.intern(name))].second = figures;
     }
   }
-  if (!ok || !blob.empty() || b.all.operations <= 0 || levels_[day_level].count(day) != 0)
+  if (!ok || !blob.empty() || b.all.operations <= 0 ||
+      (!by_tenant_ && levels_[day_level].count(day) != 0))
     return false;
 
   span_ = span_
               ? std::make_pair(std::min(span_->first, b.first_s), std::max(span_->second, b.last_s))
               : std::make_pair(b.first_s, b.last_s);
   operations_ += b.all.operations;
-  levels_[day_level].emplace(day, std::move(b));
+  if (by_tenant_) {
+    b.by_tenant.emplace_back(tenants_.intern(tenant_id), b.all);
+    levels_[day_level][day].add(b);
+  } else {
+    levels_[day_level].emplace(day, std::move(b));
+  }
   return true;
 }
 

@@ -125,7 +125,10 @@ class tenant_aggregate {
 public:
   static constexpr std::int64_t all_history = INT64_MIN;
 
-  explicit tenant_aggregate(std::int64_t fine_start_s = all_history) : fine_start_(fine_start_s) {}
+  /// With by_tenant set, buckets also hold a slice per tenant: the aggregate of every tenant,
+  /// which answers the operator's questions and fills metrics_summary::by_tenant.
+  explicit tenant_aggregate(std::int64_t fine_start_s = all_history, bool by_tenant = false)
+      : fine_start_(fine_start_s), by_tenant_(by_tenant) {}
 
   /// Adds an operation. Without day_tier only the finer buckets take it: for rows whose day
   /// bucket came from a snapshot.
@@ -160,18 +163,21 @@ public:
   /// encoded, keyed by its day number since 1970-01-01.
   std::vector<std::pair<std::int64_t, std::string>> take_changed_days(bool everything);
 
-  /// Adds a day bucket encoded by take_changed_days. False when blob is malformed.
-  bool load_day(std::int64_t day, std::string_view blob);
+  /// Adds a day bucket encoded by take_changed_days, of tenant_id (recorded when by_tenant is
+  /// set, which also allows adding several tenants' buckets of the same day). False when blob
+  /// is malformed, or (without by_tenant) when the day is already there.
+  bool load_day(std::int64_t day, std::string_view blob, const std::string& tenant_id = {});
 
 private:
   struct bucket {
     totals all;
     core::latency_bins latency;
-    std::vector<std::pair<std::uint32_t, slice>> by_model; ///< Sorted by name id.
-    std::vector<core::latency_bins> model_latency;         ///< Parallel to by_model.
-    std::vector<std::pair<std::uint32_t, slice>> by_type;  ///< Sorted by name id.
-    std::vector<std::pair<std::uint32_t, slice>> by_agent; ///< Sorted by name id.
-    std::int64_t first_s = INT64_MAX;                      ///< First second holding an operation.
+    std::vector<std::pair<std::uint32_t, slice>> by_model;  ///< Sorted by name id.
+    std::vector<core::latency_bins> model_latency;          ///< Parallel to by_model.
+    std::vector<std::pair<std::uint32_t, slice>> by_type;   ///< Sorted by name id.
+    std::vector<std::pair<std::uint32_t, slice>> by_agent;  ///< Sorted by name id.
+    std::vector<std::pair<std::uint32_t, slice>> by_tenant; ///< Sorted by name id, if kept.
+    std::int64_t first_s = INT64_MAX;                       ///< First second holding an operation.
     std::int64_t last_s = INT64_MIN;
 
     void
@@ -179,6 +185,7 @@ private:
         std::uint32_t model,
         std::uint32_t type,
         std::uint32_t agent);
+    void add(const bucket& other);
   };
 
   struct name_table {
@@ -211,7 +218,9 @@ private:
   name_table models_;
   name_table types_;
   name_table agents_;
+  name_table tenants_;
   std::int64_t fine_start_;
+  bool by_tenant_;
   std::vector<std::int64_t> changed_days_; ///< Unsorted, may repeat.
   time_span span_;
   std::int64_t operations_ = 0;

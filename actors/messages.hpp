@@ -15,7 +15,6 @@ namespace llmops::actors {
 using storage::apply_atom;
 using storage::snapshot_atom;
 using query_atom = caf::atom_constant<caf::atom("query")>;
-using summarize_atom = caf::atom_constant<caf::atom("summarize")>;
 using refine_atom = caf::atom_constant<caf::atom("refine")>;
 using load_atom = caf::atom_constant<caf::atom("load")>;
 using older_atom = caf::atom_constant<caf::atom("older")>;
@@ -25,15 +24,11 @@ using stored_atom = caf::atom_constant<caf::atom("stored")>;
 /// Days of one tenant's rollups, read at start.
 using rollup_days = std::shared_ptr<std::vector<storage::rollup_day>>;
 
-/// The older history a question needs, of one tenant; null when it needs none.
-using tenant_history = std::shared_ptr<const tenant_aggregate>;
-
 /// What the aggregates hold, summed over tenants.
 struct aggregate_stats {
   std::int64_t tenants = 0;
   std::int64_t operations = 0;
   std::array<std::int64_t, 4> buckets{}; ///< Second, minute, hour, day.
-  time_span span;
 
   void add(const aggregate_stats& other);
 };
@@ -42,8 +37,6 @@ struct aggregate_stats {
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(llmops::actors::metrics_job_ptr)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(llmops::actors::resolved_range)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(llmops::actors::metrics_summary)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(llmops::actors::rollup_days)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(llmops::actors::tenant_history)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(llmops::actors::older_history)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(llmops::actors::aggregate_stats)

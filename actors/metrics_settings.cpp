@@ -45,10 +45,10 @@ void read_older_history(
               " stored operations; choose whole days (UTC) and granularity=day or coarser");
       return;
     }
-    auto by_tenant = std::make_shared<std::unordered_map<std::string, tenant_aggregate>>();
+    auto older = std::make_shared<tenant_aggregate>(tenant_aggregate::all_history, !tenant_id);
     for (const auto& op : rows)
-      (*by_tenant)[op.tenant_id].apply(op);
-    done(std::move(by_tenant), false, std::string());
+      older->apply(op);
+    done(std::move(older), false, std::string());
   };
   if (!settings.read(std::move(task)))
     done(nullptr, true, "too many reads are waiting for the database");

@@ -9,7 +9,6 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 namespace llmops::actors {
@@ -37,13 +36,13 @@ std::int64_t answered_fine_start(std::int64_t now_s, std::int64_t recent_days);
 /// dropped by an aggregator that answers just after.
 std::int64_t kept_fine_start(std::int64_t now_s, std::int64_t recent_days);
 
-/// The rows of older history one question needs, per tenant, as aggregates of all history.
-using older_history = std::shared_ptr<const std::unordered_map<std::string, tenant_aggregate>>;
+/// The rows of older history one question needs, as an aggregate of all history.
+using older_history = std::shared_ptr<const tenant_aggregate>;
 
-/// Reads the rows of pieces (of tenant_id, or of every tenant) on a reader connection and
-/// calls done with them, or with an error: unavailable set when the database could not be
-/// read, unset when the question needs more than max_older_rows rows. done runs on a
-/// reader's thread and must not block.
+/// Reads the rows of pieces (of tenant_id, or of every tenant, then kept by tenant) on a reader
+/// connection and calls done with them, or with an error: unavailable set when the database
+/// could not be read, unset when the question needs more than max_older_rows rows. done runs
+/// on a reader's thread and must not block.
 void read_older_history(
     const metrics_settings& settings,
     std::optional<std::string> tenant_id,

@@ -64,8 +64,8 @@ void answer(aggregator_actor self, const metrics_job_ptr& job) {
   caf::actor me = caf::actor_cast<caf::actor>(self);
   read_older_history(
       *st.settings, st.tenant_id, std::move(pieces),
-      [me, job, result, fine_start_s,
-       tenant_id = st.tenant_id](older_history older, bool unavailable, std::string error) mutable {
+      [me, job, result,
+       fine_start_s](older_history older, bool unavailable, std::string error) mutable {
         if (!older) {
           result.ok = false;
           result.unavailable = unavailable;
@@ -73,10 +73,7 @@ void answer(aggregator_actor self, const metrics_job_ptr& job) {
           job->done(std::move(result));
           return;
         }
-        auto it = older->find(tenant_id);
-        tenant_history mine = it == older->end() ? std::make_shared<const tenant_aggregate>()
-                                                 : tenant_history(older, &it->second);
-        caf::anon_send(me, older_atom::value, job, result.range, fine_start_s, std::move(mine));
+        caf::anon_send(me, older_atom::value, job, result.range, fine_start_s, std::move(older));
       });
 }
 
@@ -108,15 +105,11 @@ aggregator(aggregator_actor self, std::string tenant_id, metrics_settings_ptr se
       },
       [=](query_atom, const metrics_job_ptr& job) { answer(self, job); },
       [=](older_atom, const metrics_job_ptr& job, const resolved_range& range,
-          std::int64_t fine_start_s, const tenant_history& older) {
+          std::int64_t fine_start_s, const older_history& older) {
         metrics_result result;
         result.range = range;
         result.summary = summarize(self->state, range, fine_start_s, older.get());
         job->done(std::move(result));
-      },
-      [=](summarize_atom, const resolved_range& range, std::int64_t fine_start_s,
-          const tenant_history& older) {
-        return summarize(self->state, range, fine_start_s, older.get());
       },
       [=](snapshot_atom, bool everything) {
         auto days = std::make_shared<std::vector<storage::rollup_day>>();
@@ -132,7 +125,6 @@ aggregator(aggregator_actor self, std::string tenant_id, metrics_settings_ptr se
         const auto counts = data.bucket_counts();
         for (std::size_t i = 0; i < counts.size(); ++i)
           stats.buckets[i] = static_cast<std::int64_t>(counts[i]);
-        stats.span = data.span();
         return stats;
       },
   };

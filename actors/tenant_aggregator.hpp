@@ -13,8 +13,8 @@ namespace llmops::actors {
 ///   (load_atom, rollup_days): adds stored day buckets;
 ///   (query_atom, metrics_job_ptr): settles the job's range against its data and answers it,
 ///     reading the pieces of older history it needs first;
-///   (summarize_atom, resolved_range, fine_start_s, tenant_history) -> metrics_summary: its
-///     share of an operator question;
+///   (older_atom, metrics_job_ptr, resolved_range, fine_start_s, older_history): answers the
+///     job with the pieces of older history read;
 ///   (snapshot_atom, everything) -> rollup_days: its day buckets changed since the last call;
 ///   (stats_atom) -> aggregate_stats.
 caf::actor spawn_tenant_aggregator(

@@ -8,6 +8,7 @@
 #include <caf/event_based_actor.hpp>
 #include <caf/send.hpp>
 #include <caf/stateful_actor.hpp>
+#include <type_traits>
 #include <unordered_map>
 
 namespace llmops::actors {
@@ -21,7 +22,7 @@ constexpr std::chrono::seconds snapshot_collect_timeout{60};
 
 struct registry_state {
   std::unordered_map<std::string, caf::actor> aggregators;
-  time_span span; ///< Over every tenant.
+  tenant_aggregate everyone; ///< Every tenant's rows, kept by tenant: the operator's view.
   metrics_settings_ptr settings;
 
   // Snapshots: one at a time; an update only on top of the one this node stored last.
@@ -35,15 +36,6 @@ struct registry_state {
 
 using registry_actor = caf::stateful_actor<registry_state>*;
 
-// Merges the answers of all aggregators to one operator question.
-struct fan_in {
-  metrics_job_ptr job;
-  metrics_result result;
-  std::size_t remaining = 0;
-
-  void finish() { job->done(std::move(result)); }
-};
-
 caf::actor& aggregator_of(registry_actor self, const std::string& tenant_id) {
   auto [it, added] = self->state.aggregators.try_emplace(tenant_id);
   if (added) {
@@ -53,21 +45,23 @@ caf::actor& aggregator_of(registry_actor self, const std::string& tenant_id) {
   return it->second;
 }
 
-void widen_span(time_span& span, std::int64_t first, std::int64_t last) {
-  span = span ? std::make_pair(std::min(span->first, first), std::max(span->second, last))
-              : std::make_pair(first, last);
+std::int64_t now_seconds() {
+  return core::floor_div(core::now_micros(), core::micros_per_second);
 }
 
 template <class Atom>
 void forward(registry_actor self, Atom atom, const storage::committed_rows& rows) {
+  auto& st = self->state;
+  if (rows->empty())
+    return;
+  constexpr bool whole = std::is_same_v<Atom, apply_atom>;
+  if (whole)
+    st.everyone.prune(kept_fine_start(now_seconds(), st.settings->recent_days));
   bool one_tenant = true;
   for (const auto& op : *rows) {
     one_tenant = one_tenant && op.tenant_id == rows->front().tenant_id;
-    const std::int64_t second = core::floor_div(op.timestamp_us, core::micros_per_second);
-    widen_span(self->state.span, second, second);
+    st.everyone.apply(op, whole);
   }
-  if (rows->empty())
-    return;
   if (one_tenant) {
     self->send(aggregator_of(self, rows->front().tenant_id), atom, rows);
     return;
@@ -83,66 +77,32 @@ void forward(registry_actor self, Atom atom, const storage::committed_rows& rows
         std::make_shared<std::vector<core::operation_record>>(std::move(tenant_rows)));
 }
 
-// Asks every aggregator for its share of an operator question and merges the answers.
-void fan_out(
-    registry_actor self,
-    const metrics_job_ptr& job,
+metrics_summary summarize_everyone(
+    const registry_state& st,
     const resolved_range& range,
     std::int64_t fine_start_s,
-    const older_history& older) {
-  auto& st = self->state;
-  auto merged = std::make_shared<fan_in>();
-  merged->job = job;
-
-  // Start from an empty summary so that the trend lists every bucket even with no tenants.
-  merged->result.range = range;
-  merged->result.summary = tenant_aggregate{}.summarize(range);
-  merged->remaining = st.aggregators.size();
-  if (merged->remaining == 0) {
-    merged->finish();
-    return;
-  }
-  for (const auto& [tenant_id, aggregator] : st.aggregators) {
-    tenant_history history;
-    if (older) {
-      auto it = older->find(tenant_id);
-      history = it == older->end() ? std::make_shared<const tenant_aggregate>()
-                                   : tenant_history(older, &it->second);
-    }
-    self->request(
-            aggregator, st.settings->query_timeout, summarize_atom::value, range, fine_start_s,
-            history)
-        .then(
-            [merged](const metrics_summary& part) {
-              merged->result.summary.merge(part);
-              if (--merged->remaining == 0)
-                merged->finish();
-            },
-            [merged](const caf::error& error) {
-              log.warning("aggregator did not answer error=\"" + caf::to_string(error) + "\"");
-              merged->result.ok = false;
-              merged->result.unavailable = true;
-              merged->result.error = "metrics are temporarily unavailable";
-              if (--merged->remaining == 0)
-                merged->finish();
-            });
-  }
+    const tenant_aggregate* older) {
+  return st.everyone.summarize(range, fine_start_s, older);
 }
 
+// The operator's question, answered from the aggregate of every tenant.
 void answer_operator(registry_actor self, const metrics_job_ptr& job) {
   auto& st = self->state;
-  const std::int64_t now_s = core::floor_div(core::now_micros(), core::micros_per_second);
-  metrics_result refused;
-  auto range = resolve_range(job->range, st.span, now_s, refused.error);
+  const std::int64_t now_s = now_seconds();
+  st.everyone.prune(kept_fine_start(now_s, st.settings->recent_days));
+  metrics_result result;
+  auto range = resolve_range(job->range, st.everyone.span(), now_s, result.error);
   if (!range) {
-    refused.ok = false;
-    job->done(std::move(refused));
+    result.ok = false;
+    job->done(std::move(result));
     return;
   }
+  result.range = *range;
   const std::int64_t fine_start_s = answered_fine_start(now_s, st.settings->recent_days);
   auto pieces = tenant_aggregate::missing(*range, fine_start_s);
   if (pieces.empty()) {
-    fan_out(self, job, *range, fine_start_s, nullptr);
+    result.summary = summarize_everyone(st, *range, fine_start_s, nullptr);
+    job->done(std::move(result));
     return;
   }
 
@@ -150,17 +110,16 @@ void answer_operator(registry_actor self, const metrics_job_ptr& job) {
   caf::actor me = caf::actor_cast<caf::actor>(self);
   read_older_history(
       *st.settings, std::nullopt, std::move(pieces),
-      [me, job, range = *range,
-       fine_start_s](older_history older, bool unavailable, std::string error) {
+      [me, job, result,
+       fine_start_s](older_history older, bool unavailable, std::string error) mutable {
         if (!older) {
-          metrics_result result;
           result.ok = false;
           result.unavailable = unavailable;
           result.error = std::move(error);
           job->done(std::move(result));
           return;
         }
-        caf::anon_send(me, older_atom::value, job, range, fine_start_s, std::move(older));
+        caf::anon_send(me, older_atom::value, job, result.range, fine_start_s, std::move(older));
       });
 }
 
@@ -244,8 +203,9 @@ void collect_stats(registry_actor self, caf::typed_response_promise<aggregate_st
     auto done = [self, total, remaining, promise]() mutable {
       if (--*remaining != 0)
         return;
-      if (total->span)
-        widen_span(self->state.span, total->span->first, total->span->second);
+      const auto counts = self->state.everyone.bucket_counts();
+      for (std::size_t i = 0; i < counts.size(); ++i)
+        total->buckets[i] += static_cast<std::int64_t>(counts[i]);
       promise.deliver(*total);
     };
     self->request(aggregator, st.settings->query_timeout, stats_atom::value)
@@ -260,14 +220,19 @@ void collect_stats(registry_actor self, caf::typed_response_promise<aggregate_st
 
 caf::behavior registry(registry_actor self, metrics_settings_ptr settings) {
   self->state.settings = std::move(settings);
+  self->state.everyone =
+      tenant_aggregate(kept_fine_start(now_seconds(), self->state.settings->recent_days), true);
   self->state.snapshot_stored = self->state.settings->rollup_watermark;
   self->state.snapshot_everything = !self->state.snapshot_stored.has_value();
   return {
       [=](apply_atom atom, const storage::committed_rows& rows) { forward(self, atom, rows); },
       [=](refine_atom atom, const storage::committed_rows& rows) { forward(self, atom, rows); },
       [=](load_atom atom, const rollup_days& days) {
-        if (!days->empty())
-          self->send(aggregator_of(self, days->front().tenant_id), atom, days);
+        if (days->empty())
+          return;
+        for (const auto& day : *days)
+          self->state.everyone.load_day(day.day, day.figures, day.tenant_id);
+        self->send(aggregator_of(self, days->front().tenant_id), atom, days);
       },
       [=](query_atom, const metrics_job_ptr& job) {
         if (!job->tenant_id) {
@@ -282,8 +247,7 @@ caf::behavior registry(registry_actor self, metrics_settings_ptr settings) {
 
         // A tenant never seen: zeros and empty maps over the asked range.
         metrics_result result;
-        const std::int64_t now_s = core::floor_div(core::now_micros(), core::micros_per_second);
-        if (auto range = resolve_range(job->range, std::nullopt, now_s, result.error)) {
+        if (auto range = resolve_range(job->range, std::nullopt, now_seconds(), result.error)) {
           result.range = *range;
           result.summary = tenant_aggregate{}.summarize(*range);
         } else {
@@ -292,8 +256,12 @@ caf::behavior registry(registry_actor self, metrics_settings_ptr settings) {
         job->done(std::move(result));
       },
       [=](older_atom, const metrics_job_ptr& job, const resolved_range& range,
-          std::int64_t fine_start_s,
-          const older_history& older) { fan_out(self, job, range, fine_start_s, older); },
+          std::int64_t fine_start_s, const older_history& older) {
+        metrics_result result;
+        result.range = range;
+        result.summary = summarize_everyone(self->state, range, fine_start_s, older.get());
+        job->done(std::move(result));
+      },
       [=](snapshot_atom, std::int64_t commit_seq) -> caf::result<bool> {
         if (self->state.snapshot_running)
           return false;
@@ -328,11 +296,6 @@ void aggregate_stats::add(const aggregate_stats& other) {
   operations += other.operations;
   for (std::size_t i = 0; i < buckets.size(); ++i)
     buckets[i] += other.buckets[i];
-  if (other.span)
-    span = span ? std::make_pair(
-                      std::min(span->first, other.span->first),
-                      std::max(span->second, other.span->second))
-                : other.span;
 }
 
 caf::actor spawn_tenant_registry(caf::actor_system& system, metrics_settings_ptr settings) {

@@ -321,6 +321,53 @@ BOOST_AUTO_TEST_CASE(day_buckets_survive_a_snapshot) {
   BOOST_REQUIRE(!other.load_day(days.front().first, damaged));
 }
 
+// The operator's aggregate of every tenant answers as the tenants' answers merged, also when
+// its day buckets are rebuilt from each tenant's stored days.
+BOOST_AUTO_TEST_CASE(the_aggregate_of_every_tenant_equals_the_tenants_merged) {
+  std::mt19937_64 random(2024);
+  const std::int64_t fine_start = t0 + 3 * 86400;
+  const char* names[] = {"acme", "globex", "initech"};
+  std::map<std::string, tenant_aggregate> tenants;
+  tenant_aggregate everyone(fine_start, true);
+  std::vector<core::operation_record> ops;
+  for (int i = 0; i < 6000; ++i) {
+    ops.push_back(random_operation(random, 5 * 86400));
+    ops.back().tenant_id = names[random() % 3];
+    tenants.try_emplace(ops.back().tenant_id, fine_start).first->second.apply(ops.back());
+    everyone.apply(ops.back());
+  }
+  tenant_aggregate restored(fine_start, true);
+  for (auto& [name, aggregate] : tenants)
+    for (const auto& [day, blob] : aggregate.take_changed_days(false))
+      BOOST_REQUIRE(restored.load_day(day, blob, name));
+  for (const auto& op : ops)
+    restored.apply(op, false);
+
+  for (int i = 0; i < 50; ++i) {
+    // Whole days before fine_start, any second after it: answered from memory alone.
+    const std::int64_t a = t0 + static_cast<std::int64_t>(random() % 3) * 86400;
+    const std::int64_t b = fine_start + static_cast<std::int64_t>(random() % (2 * 86400));
+    const resolved_range range{a, b, granularity::day, true};
+    BOOST_REQUIRE(tenant_aggregate::missing(range, fine_start).empty());
+    metrics_summary expected = tenant_aggregate{}.summarize(range);
+    for (auto& [name, aggregate] : tenants) {
+      metrics_summary part = aggregate.summarize(range, fine_start);
+      part.by_tenant.emplace(name, part.all);
+      expected.merge(part);
+    }
+    for (const auto* aggregate : {&everyone, &restored}) {
+      const metrics_summary got = aggregate->summarize(range, fine_start);
+      require_equal(got.all, expected.all);
+      require_equal(got.by_model, expected.by_model);
+      require_equal(got.by_agent, expected.by_agent);
+      require_equal(got.by_tenant, expected.by_tenant);
+      BOOST_REQUIRE_EQUAL(
+          got.latency.quantile_ms(0.9).value_or(-1),
+          expected.latency.quantile_ms(0.9).value_or(-1));
+    }
+  }
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(calendar_buckets)
