@@ -250,27 +250,6 @@ void tenant_aggregate::bucket::add(
   last_s = std::max(last_s, second);
 }
 
-void tenant_aggregate::bucket::add(const bucket& other) {
-  all.add(other.all);
-  latency.add(other.latency);
-  for (std::size_t i = 0; i < other.by_model.size(); ++i) {
-    const std::size_t at = position_of(by_model, other.by_model[i].first);
-    if (model_latency.size() < by_model.size())
-      model_latency.insert(
-          model_latency.begin() + static_cast<std::ptrdiff_t>(at), core::latency_bins{});
-    by_model[at].second.add(other.by_model[i].second);
-    model_latency[at].add(other.model_latency[i]);
-  }
-  for (const auto& [id, figures] : other.by_type)
-    add_keyed(by_type, id, figures);
-  for (const auto& [id, figures] : other.by_agent)
-    add_keyed(by_agent, id, figures);
-  for (const auto& [id, figures] : other.by_tenant)
-    add_keyed(by_tenant, id, figures);
-  first_s = std::min(first_s, other.first_s);
-  last_s = std::max(last_s, other.last_s);
-}
-
 void tenant_aggregate::apply(const core::operation_record& op, bool day_tier) {
   const std::int64_t second = core::floor_div(op.timestamp_us, core::micros_per_second);
   const std::uint32_t model = models_.intern(op.model);
@@ -289,8 +268,7 @@ void tenant_aggregate::apply(const core::operation_record& op, bool day_tier) {
   if (day_tier) {
     const std::int64_t day = core::floor_div(second, level_width_s[day_level]);
     add(levels_[day_level][day]);
-    if (!by_tenant_ && (changed_days_.empty() || changed_days_.back() != day))
-      changed_days_.push_back(day);
+    changed_days_.insert(day);
     ++operations_;
   }
 
@@ -476,9 +454,8 @@ tenant_aggregate::take_changed_days(bool everything) {
     for (const auto& [day, b] : levels_[day_level])
       days.push_back(day);
   } else {
-    days = std::move(changed_days_);
+    days.assign(changed_days_.begin(), changed_days_.end());
     std::sort(days.begin(), days.end());
-    days.erase(std::unique(days.begin(), days.end()), days.end());
   }
   changed_days_.clear();
 
@@ -502,8 +479,8 @@ tenant_aggregate::take_changed_days(bool everything) {
       put_slice(blob, b.by_model[i].second);
       b.model_latency[i].encode(blob);
     }
-    for (const auto* keyed : {&b.by_type, &b.by_agent}) {
-      const auto& names = keyed == &b.by_type ? types_ : agents_;
+    for (const auto* keyed : {&b.by_type, &b.by_agent, &b.by_tenant}) {
+      const auto& names = keyed == &b.by_type ? types_ : keyed == &b.by_agent ? agents_ : tenants_;
       core::put_varint(blob, keyed->size());
       for (const auto& [id, figures] : *keyed) {
         core::put_text(blob, names.names[id]);
@@ -515,8 +492,7 @@ tenant_aggregate::take_changed_days(bool everything) {
   return encoded;
 }
 
-bool tenant_aggregate::load_day(
-    std::int64_t day, std::string_view blob, const std::string& tenant_id) {
+bool tenant_aggregate::load_day(std::int64_t day, std::string_view blob) {
   bucket b;
   bool ok = core::get_signed(blob, b.first_s) && core::get_signed(blob, b.last_s) &&
             get_slice(blob, b.all);
@@ -543,8 +519,8 @@ bool tenant_aggregate::load_day(
     b.model_latency.insert(b.model_latency.begin() + static_cast<std::ptrdiff_t>(at), bins);
     b.by_model[at].second = figures;
   }
-  for (auto* keyed : {&b.by_type, &b.by_agent}) {
-    auto& names = keyed == &b.by_type ? types_ : agents_;
+  for (auto* keyed : {&b.by_type, &b.by_agent, &b.by_tenant}) {
+    auto& names = keyed == &b.by_type ? types_ : keyed == &b.by_agent ? agents_ : tenants_;
     std::uint64_t count = 0;
     ok = ok && core::get_varint(blob, count) && count <= blob.size();
     for (std::uint64_t i = 0; ok && i < count; ++i) {
@@ -555,20 +531,15 @@ bool tenant_aggregate::load_day(
         (*keyed)[position_of(*keyed, names.intern(name))].second = figures;
     }
   }
-  if (!ok || !blob.empty() || b.all.operations <= 0 ||
-      (!by_tenant_ && levels_[day_level].count(day) != 0))
+  if (!ok || !blob.empty() || b.all.operations <= 0 || levels_[day_level].count(day) != 0 ||
+      b.by_tenant.empty() == by_tenant_)
     return false;
 
   span_ = span_
               ? std::make_pair(std::min(span_->first, b.first_s), std::max(span_->second, b.last_s))
               : std::make_pair(b.first_s, b.last_s);
   operations_ += b.all.operations;
-  if (by_tenant_) {
-    b.by_tenant.emplace_back(tenants_.intern(tenant_id), b.all);
-    levels_[day_level][day].add(b);
-  } else {
-    levels_[day_level].emplace(day, std::move(b));
-  }
+  levels_[day_level].emplace(day, std::move(b));
   return true;
 }
 

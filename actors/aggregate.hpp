@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -160,13 +161,12 @@ public:
   std::array<std::size_t, 4> bucket_counts() const;
 
   /// Snapshots: the day buckets changed since the last call (all with everything set), each
-  /// encoded, keyed by its day number since 1970-01-01.
+  /// encoded (with the slice of each tenant, if kept), keyed by its day number since 1970-01-01.
   std::vector<std::pair<std::int64_t, std::string>> take_changed_days(bool everything);
 
-  /// Adds a day bucket encoded by take_changed_days, of tenant_id (recorded when by_tenant is
-  /// set, which also allows adding several tenants' buckets of the same day). False when blob
-  /// is malformed, or (without by_tenant) when the day is already there.
-  bool load_day(std::int64_t day, std::string_view blob, const std::string& tenant_id = {});
+  /// Adds a day bucket encoded by take_changed_days of an aggregate kept the same way (by
+  /// tenant or not). False when blob is malformed, of the other kind, or the day is there.
+  bool load_day(std::int64_t day, std::string_view blob);
 
 private:
   struct bucket {
@@ -185,7 +185,6 @@ private:
         std::uint32_t model,
         std::uint32_t type,
         std::uint32_t agent);
-    void add(const bucket& other);
   };
 
   struct name_table {
@@ -221,7 +220,7 @@ private:
   name_table tenants_;
   std::int64_t fine_start_;
   bool by_tenant_;
-  std::vector<std::int64_t> changed_days_; ///< Unsorted, may repeat.
+  std::unordered_set<std::int64_t> changed_days_;
   time_span span_;
   std::int64_t operations_ = 0;
 };

@@ -20,8 +20,6 @@ const core::logger log{"actors"};
 // Rows per message while rebuilding the aggregates from the table.
 constexpr std::size_t rebuild_chunk_rows = 10'000;
 
-using rollup_days_ptr = std::shared_ptr<std::vector<storage::rollup_day>>;
-
 // How long a shutdown waits for the writer to commit what it holds.
 constexpr std::chrono::seconds drain_timeout{30};
 
@@ -79,30 +77,36 @@ bool runtime::start(std::string& error) {
 
   // Rebuild the aggregates from the durable truth before any new row can arrive: the stored
   // rollups, then the rows committed since and those of the recent days.
+  // Each tenant's days go to the actors as soon as they are read, so that decoding them overlaps
+  // reading the next ones.
   const auto started = std::chrono::steady_clock::now();
-  std::int64_t rollup_days = 0;
-  std::string tenant;
-  auto days = std::make_shared<std::vector<storage::rollup_day>>();
-  std::vector<std::pair<std::string, rollup_days_ptr>> loaded;
-  auto status =
-      storage::load_rollups(*conn, settings->rollup_watermark, [&](storage::rollup_day&& day) {
-        ++rollup_days;
-        if (!days->empty() && days->front().tenant_id != day.tenant_id) {
-          loaded.emplace_back(days->front().tenant_id, days);
-          days = std::make_shared<std::vector<storage::rollup_day>>();
-        }
-        days->push_back(std::move(day));
-      });
+  auto status = storage::load_rollup_watermark(*conn, settings->rollup_watermark);
   if (!status.ok()) {
     error = "loading rollups failed: " + status.message();
     return false;
   }
-  if (!days->empty())
-    loaded.emplace_back(days->front().tenant_id, days);
   d.registry = spawn_tenant_registry(*d.system, settings);
-  for (auto& [tenant_id, tenant_days] : loaded)
-    caf::anon_send(d.registry, load_atom::value, std::move(tenant_days));
-  loaded.clear();
+  std::int64_t rollup_days = 0;
+  auto days = std::make_shared<std::vector<storage::rollup_day>>();
+  auto send_days = [&] {
+    if (days->empty())
+      return;
+    caf::anon_send(d.registry, load_atom::value, std::move(days));
+    days = std::make_shared<std::vector<storage::rollup_day>>();
+  };
+  if (settings->rollup_watermark)
+    status = storage::load_rollup_days(*conn, [&](storage::rollup_day&& day) {
+      ++rollup_days;
+      if (!days->empty() && days->front().tenant_id != day.tenant_id)
+        send_days();
+      days->push_back(std::move(day));
+    });
+  if (!status.ok()) {
+    error = "loading rollups failed: " + status.message();
+    return false;
+  }
+  send_days();
+  const auto days_read = std::chrono::steady_clock::now();
 
   const auto watermark = settings->rollup_watermark;
   std::int64_t applied_seq = watermark.value_or(0);
@@ -138,14 +142,17 @@ bool runtime::start(std::string& error) {
   }
   send_chunk(apply_atom::value, whole);
   send_chunk(refine_atom::value, finer);
+  const auto rows_read = std::chrono::steady_clock::now();
 
   // Wait until every aggregator holds its share, and tell what they hold.
   caf::scoped_actor self{*d.system};
   self->request(d.registry, std::chrono::minutes(10), stats_atom::value)
       .receive(
           [&](const aggregate_stats& stats) {
-            const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
-                std::chrono::steady_clock::now() - started);
+            using std::chrono::duration_cast;
+            using std::chrono::milliseconds;
+            const auto elapsed =
+                duration_cast<milliseconds>(std::chrono::steady_clock::now() - started);
             log.info(
                 "metrics loaded rollup_days=" + std::to_string(rollup_days) +
                 " rows=" + std::to_string(rows) + " tenants=" + std::to_string(stats.tenants) +
@@ -153,7 +160,10 @@ bool runtime::start(std::string& error) {
                 " buckets_second=" + std::to_string(stats.buckets[0]) +
                 " buckets_minute=" + std::to_string(stats.buckets[1]) +
                 " buckets_hour=" + std::to_string(stats.buckets[2]) +
-                " buckets_day=" + std::to_string(stats.buckets[3]) +
+                " buckets_day=" + std::to_string(stats.buckets[3]) + " days_read_ms=" +
+                std::to_string(duration_cast<milliseconds>(days_read - started).count()) +
+                " rows_read_ms=" +
+                std::to_string(duration_cast<milliseconds>(rows_read - started).count()) +
                 " duration_ms=" + std::to_string(elapsed.count()));
           },
           [&](const caf::error& failure) {

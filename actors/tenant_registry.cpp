@@ -17,6 +17,9 @@ namespace {
 
 const core::logger log{"actors"};
 
+// The stored days of the aggregate of every tenant go under this key: no tenant id is empty.
+const std::string every_tenant_key;
+
 // How long collecting a snapshot from the aggregators may take.
 constexpr std::chrono::seconds snapshot_collect_timeout{60};
 
@@ -137,6 +140,8 @@ void take_snapshot(registry_actor self, std::int64_t commit_seq) {
 
   auto collected = std::make_shared<collection>();
   collected->remaining = st.aggregators.size();
+  for (auto& [day, figures] : st.everyone.take_changed_days(everything))
+    collected->days.push_back({every_tenant_key, day, std::move(figures)});
   caf::actor me = caf::actor_cast<caf::actor>(self);
 
   auto store = [self, me, collected, commit_seq, everything]() {
@@ -230,9 +235,15 @@ caf::behavior registry(registry_actor self, metrics_settings_ptr settings) {
       [=](load_atom atom, const rollup_days& days) {
         if (days->empty())
           return;
+        if (days->front().tenant_id != every_tenant_key) {
+          self->send(aggregator_of(self, days->front().tenant_id), atom, days);
+          return;
+        }
         for (const auto& day : *days)
-          self->state.everyone.load_day(day.day, day.figures, day.tenant_id);
-        self->send(aggregator_of(self, days->front().tenant_id), atom, days);
+          if (!self->state.everyone.load_day(day.day, day.figures))
+            log.error(
+                "stored rollup unreadable tenant=(all) day=" + std::to_string(day.day) +
+                " hint=\"delete llmops_rollup_watermark and restart to rebuild from the rows\"");
       },
       [=](query_atom, const metrics_job_ptr& job) {
         if (!job->tenant_id) {

@@ -45,17 +45,19 @@ struct transaction {
 
 } // namespace
 
-db_status load_rollups(
-    pg_connection& conn,
-    std::optional<std::int64_t>& watermark,
-    const std::function<void(rollup_day&&)>& sink) {
+db_status load_rollup_watermark(pg_connection& conn, std::optional<std::int64_t>& watermark) {
   pg_result mark;
   if (auto status = conn.exec(sql::rollup_watermark, &mark); !status.ok())
     return status;
   watermark.reset();
-  if (mark.rows() == 0)
-    return {};
-  watermark = mark.int64(0, 0);
+  if (mark.rows() > 0)
+    watermark = mark.int64(0, 0);
+  return {};
+}
+
+db_status load_rollup_days(pg_connection& conn, const std::function<void(rollup_day&&)>& sink) {
+  if (auto status = conn.exec(sql::no_statement_timeout); !status.ok())
+    return status;
 
   // Figures as raw bytes (binary results), days read in one statement.
   if (PQsendQueryParams(

@@ -17,12 +17,13 @@ struct rollup_day {
   std::string figures;
 };
 
-/// Reads the stored rollups: sets watermark to the commit number they hold every row up to
-/// (nullopt when none were ever stored) and passes each day to sink.
-db_status load_rollups(
-    pg_connection& conn,
-    std::optional<std::int64_t>& watermark,
-    const std::function<void(rollup_day&&)>& sink);
+/// Reads the commit number the stored rollups hold every row up to: nullopt when none were
+/// ever stored.
+db_status load_rollup_watermark(pg_connection& conn, std::optional<std::int64_t>& watermark);
+
+/// Passes each stored day to sink, in no particular order. Lifts the connection's statement
+/// timeout: reading every day takes as long as there are days.
+db_status load_rollup_days(pg_connection& conn, const std::function<void(rollup_day&&)>& sink);
 
 /// Stores days as of commit number watermark in one transaction. With everything set the
 /// stored days are replaced; otherwise they are updated, which is right only if the stored
