@@ -54,4 +54,46 @@ void read_older_history(
     done(nullptr, true, "too many reads are waiting for the database");
 }
 
+void answer_metrics(
+    tenant_aggregate& data,
+    const metrics_settings& settings,
+    const std::optional<std::string>& tenant_id,
+    const metrics_job_ptr& job,
+    const summarizer& summarize,
+    resumer resume) {
+  const std::int64_t now_s = core::floor_div(core::now_micros(), core::micros_per_second);
+  data.prune(kept_fine_start(now_s, settings.recent_days));
+
+  metrics_result result;
+  auto range = resolve_range(job->range, data.span(), now_s, result.error);
+  if (!range) {
+    result.ok = false;
+    job->done(std::move(result));
+    return;
+  }
+  result.range = *range;
+  const std::int64_t fine_start_s = answered_fine_start(now_s, settings.recent_days);
+  auto pieces = tenant_aggregate::missing(*range, fine_start_s);
+  if (pieces.empty()) {
+    result.summary = summarize(*range, fine_start_s, nullptr);
+    job->done(std::move(result));
+    return;
+  }
+
+  // Parts of days older than the finer buckets: their rows come from the table first.
+  read_older_history(
+      settings, tenant_id, std::move(pieces),
+      [job, result, fine_start_s, resume = std::move(resume)](
+          older_history older, bool unavailable, std::string error) mutable {
+        if (!older) {
+          result.ok = false;
+          result.unavailable = unavailable;
+          result.error = std::move(error);
+          job->done(std::move(result));
+          return;
+        }
+        resume(job, result.range, fine_start_s, std::move(older));
+      });
+}
+
 } // namespace llmops::actors

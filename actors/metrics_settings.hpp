@@ -1,6 +1,7 @@
 #pragma once
 
 #include "actors/aggregate.hpp"
+#include "actors/metrics_job.hpp"
 #include "storage/pg.hpp"
 
 #include <chrono>
@@ -48,5 +49,28 @@ void read_older_history(
     std::optional<std::string> tenant_id,
     std::vector<interval> pieces,
     std::function<void(older_history, bool unavailable, std::string error)> done);
+
+/// Sums an aggregate over a range, taking the pieces of older history from older when needed.
+using summarizer = std::function<metrics_summary(
+    const resolved_range& range, std::int64_t fine_start_s, const tenant_aggregate* older)>;
+
+/// Hands the pieces of older history a job needs back to the actor that owns the aggregate,
+/// which then answers the job with summarizer. Called on a reader's thread.
+using resumer = std::function<void(
+    const metrics_job_ptr& job,
+    const resolved_range& range,
+    std::int64_t fine_start_s,
+    older_history older)>;
+
+/// Answers job from data: at once when memory holds every piece of its range, or else after
+/// reading the pieces of older history (of tenant_id, or of every tenant), which go to resume.
+/// Drops data's finer buckets that have aged out first. Runs on the actor that owns data.
+void answer_metrics(
+    tenant_aggregate& data,
+    const metrics_settings& settings,
+    const std::optional<std::string>& tenant_id,
+    const metrics_job_ptr& job,
+    const summarizer& summarize,
+    resumer resume);
 
 } // namespace llmops::actors

@@ -41,39 +41,16 @@ metrics_summary summarize(
 
 void answer(aggregator_actor self, const metrics_job_ptr& job) {
   auto& st = self->state;
-  const std::int64_t now_s = now_seconds();
-  st.data.prune(kept_fine_start(now_s, st.settings->recent_days));
-
-  metrics_result result;
-  auto range = resolve_range(job->range, st.data.span(), now_s, result.error);
-  if (!range) {
-    result.ok = false;
-    job->done(std::move(result));
-    return;
-  }
-  result.range = *range;
-  const std::int64_t fine_start_s = answered_fine_start(now_s, st.settings->recent_days);
-  auto pieces = tenant_aggregate::missing(*range, fine_start_s);
-  if (pieces.empty()) {
-    result.summary = summarize(st, *range, fine_start_s, nullptr);
-    job->done(std::move(result));
-    return;
-  }
-
-  // Parts of days older than the finer buckets: their rows come from the table first.
   caf::actor me = caf::actor_cast<caf::actor>(self);
-  read_older_history(
-      *st.settings, st.tenant_id, std::move(pieces),
-      [me, job, result,
-       fine_start_s](older_history older, bool unavailable, std::string error) mutable {
-        if (!older) {
-          result.ok = false;
-          result.unavailable = unavailable;
-          result.error = std::move(error);
-          job->done(std::move(result));
-          return;
-        }
-        caf::anon_send(me, older_atom::value, job, result.range, fine_start_s, std::move(older));
+  answer_metrics(
+      st.data, *st.settings, st.tenant_id, job,
+      [&st](const resolved_range& range, std::int64_t fine_start_s, const tenant_aggregate* older) {
+        return summarize(st, range, fine_start_s, older);
+      },
+      [me](
+          const metrics_job_ptr& job, const resolved_range& range, std::int64_t fine_start_s,
+          older_history older) {
+        caf::anon_send(me, older_atom::value, job, range, fine_start_s, std::move(older));
       });
 }
 

@@ -204,31 +204,11 @@ db_status scan_rows(
   // connection (used only while starting) from here on.
   if (auto status = conn.exec(sql::no_statement_timeout); !status.ok())
     return status;
-  std::vector<const char*> values;
-  for (const auto& param : params)
-    values.push_back(param ? param->c_str() : nullptr);
-  if (PQsendQueryParams(
-          conn.native(), statement, static_cast<int>(values.size()), nullptr, values.data(),
-          nullptr, nullptr, 0) == 0 ||
-      PQsetSingleRowMode(conn.native()) == 0 || !conn.flush())
-    return {failure_kind::connection, PQerrorMessage(conn.native())};
-
-  // Drain every result, even after a failure, so that the connection stays usable.
-  db_status outcome;
   core::operation_record op;
-  while (PGresult* raw = PQgetResult(conn.native())) {
-    pg_result result(raw);
-    ExecStatusType status = PQresultStatus(raw);
-    if (status == PGRES_SINGLE_TUPLE) {
-      decode_operation(result, 0, op);
-      sink(std::move(op));
-    } else if (status != PGRES_TUPLES_OK && outcome.ok()) {
-      outcome = {
-          conn.healthy() ? failure_kind::rejected : failure_kind::connection,
-          PQresultErrorMessage(raw)};
-    }
-  }
-  return outcome;
+  return conn.stream(statement, params, false, [&](const pg_result& row) {
+    decode_operation(row, 0, op);
+    sink(std::move(op));
+  });
 }
 
 db_status

@@ -156,6 +156,33 @@ db_status pg_connection::exec_binary(
   return finish(sent, out);
 }
 
+db_status pg_connection::stream(
+    const char* sql,
+    const std::vector<pg_param>& params,
+    bool binary_results,
+    const std::function<void(const pg_result& row)>& row) {
+  std::vector<const char*> values;
+  for (const auto& param : params)
+    values.push_back(param ? param->c_str() : nullptr);
+  if (PQsendQueryParams(
+          conn_, sql, static_cast<int>(values.size()), nullptr, values.data(), nullptr, nullptr,
+          binary_results ? 1 : 0) == 0 ||
+      PQsetSingleRowMode(conn_) == 0 || !flush())
+    return broken(one_line(PQerrorMessage(conn_)));
+
+  // Drain every result, even after a failure, so that the connection stays usable.
+  db_status outcome;
+  while (PGresult* raw = PQgetResult(conn_)) {
+    pg_result result(raw);
+    const ExecStatusType status = PQresultStatus(raw);
+    if (status == PGRES_SINGLE_TUPLE)
+      row(result);
+    else if (status != PGRES_TUPLES_OK && outcome.ok())
+      outcome = check(result);
+  }
+  return outcome;
+}
+
 bool pg_connection::wait(short events, std::chrono::steady_clock::time_point deadline) {
   const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
       deadline - std::chrono::steady_clock::now());

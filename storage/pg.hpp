@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <libpq-fe.h>
 #include <memory>
 #include <optional>
@@ -96,6 +97,15 @@ public:
   /// Runs a parameterized statement whose parameters are all in binary format (PostgreSQL's
   /// send/receive encoding, built by pg_array_writer for arrays); text results.
   db_status exec_binary(const char* sql, const std::vector<std::string>& params, pg_result* out);
+
+  /// Runs a statement without a deadline and passes its rows to row one at a time (libpq's
+  /// single-row mode: the whole result is never held), in text or binary format. For reads of
+  /// every row of a table while starting; lift the statement timeout first.
+  db_status stream(
+      const char* sql,
+      const std::vector<pg_param>& params,
+      bool binary_results,
+      const std::function<void(const pg_result& row)>& row);
 
   /// Sends whatever libpq still holds for the server, within the deadline. For callers that
   /// use libpq's asynchronous calls directly.

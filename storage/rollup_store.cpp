@@ -59,31 +59,17 @@ db_status load_rollup_days(pg_connection& conn, const std::function<void(rollup_
   if (auto status = conn.exec(sql::no_statement_timeout); !status.ok())
     return status;
 
-  // Figures as raw bytes (binary results), days read in one statement.
-  if (PQsendQueryParams(
-          conn.native(), sql::rollup_days, 0, nullptr, nullptr, nullptr, nullptr, 1) == 0 ||
-      PQsetSingleRowMode(conn.native()) == 0 || !conn.flush())
-    return {failure_kind::connection, PQerrorMessage(conn.native())};
-  db_status outcome;
-  while (PGresult* raw = PQgetResult(conn.native())) {
-    pg_result result(raw);
-    const ExecStatusType status = PQresultStatus(raw);
-    if (status == PGRES_SINGLE_TUPLE) {
-      rollup_day day;
-      day.tenant_id = result.value(0, 0);
-      std::uint64_t number = 0;
-      for (const char c : result.value(0, 1))
-        number = (number << 8) | static_cast<unsigned char>(c);
-      day.day = static_cast<std::int64_t>(number);
-      day.figures = result.value(0, 2);
-      sink(std::move(day));
-    } else if (status != PGRES_TUPLES_OK && outcome.ok()) {
-      outcome = {
-          conn.healthy() ? failure_kind::rejected : failure_kind::connection,
-          PQresultErrorMessage(raw)};
-    }
-  }
-  return outcome;
+  // Figures as raw bytes (binary results); the day is a big-endian int8.
+  return conn.stream(sql::rollup_days, {}, true, [&](const pg_result& row) {
+    rollup_day day;
+    day.tenant_id = row.value(0, 0);
+    std::uint64_t number = 0;
+    for (const char c : row.value(0, 1))
+      number = (number << 8) | static_cast<unsigned char>(c);
+    day.day = static_cast<std::int64_t>(number);
+    day.figures = row.value(0, 2);
+    sink(std::move(day));
+  });
 }
 
 db_status store_rollups(
