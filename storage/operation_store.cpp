@@ -13,11 +13,20 @@ namespace {
 
 constexpr int column_count = 17;
 
-// Fills a record from a row laid out as sql::operation_columns (metadata optional).
+// PostgreSQL counts time from 2000-01-01 UTC.
+constexpr std::int64_t postgres_epoch_unix_us = 946'684'800'000'000;
+
+// Fills a record from a row laid out as sql::operation_columns (metadata optional), in text
+// format, or as the aggregates' columns in binary format.
 void decode_operation(const pg_result& result, int row, core::operation_record& op) {
+  const bool binary = result.binary();
+  auto number = [&](int column) {
+    return binary ? result.binary_int64(row, column) : result.int64(row, column);
+  };
   op.tenant_id = result.value(row, 0);
   op.operation_id = result.value(row, 1);
-  op.timestamp_us = result.int64(row, 2);
+  op.timestamp_us =
+      binary ? result.binary_int64(row, 2) + postgres_epoch_unix_us : result.int64(row, 2);
   op.operation_type = result.value(row, 3);
   op.model = result.value(row, 4);
   op.status = static_cast<std::uint8_t>(core::status_index(result.value(row, 5)).value_or(0));
@@ -25,19 +34,19 @@ void decode_operation(const pg_result& result, int row, core::operation_record& 
     op.agent_id.reset();
   else
     op.agent_id = std::string(result.value(row, 6));
-  op.prompt_tokens = result.int64(row, 7);
-  op.completion_tokens = result.int64(row, 8);
-  op.total_tokens = result.int64(row, 9);
-  op.latency_us = result.int64(row, 10);
-  op.cost_nusd = result.int64(row, 11);
-  op.cached_prompt_tokens = result.int64(row, 12);
-  op.reasoning_tokens = result.int64(row, 13);
+  op.prompt_tokens = number(7);
+  op.completion_tokens = number(8);
+  op.total_tokens = number(9);
+  op.latency_us = number(10);
+  op.cost_nusd = number(11);
+  op.cached_prompt_tokens = number(12);
+  op.reasoning_tokens = number(13);
   op.cost_source =
       static_cast<std::uint8_t>(core::cost_source_index(result.value(row, 14)).value_or(0));
   if (PQnfields(result.get()) > 15 && !result.is_null(row, 15))
     op.metadata_json = result.value(row, 15);
   if (PQnfields(result.get()) > 16)
-    op.commit_seq = result.int64(row, 16);
+    op.commit_seq = number(16);
 }
 
 // The keys of rows as two array parameters: tenant ids, operation ids.
@@ -205,7 +214,7 @@ db_status scan_rows(
   if (auto status = conn.exec(sql::no_statement_timeout); !status.ok())
     return status;
   core::operation_record op;
-  return conn.stream(statement, params, false, [&](const pg_result& row) {
+  return conn.stream(statement, params, true, [&](const pg_result& row) {
     decode_operation(row, 0, op);
     sink(std::move(op));
   });
@@ -233,7 +242,7 @@ db_status operations_after(
     std::vector<core::operation_record>& rows) {
   pg_result result;
   if (auto status = conn.exec_params(
-          sql::operations_after, {std::to_string(after_seq), std::to_string(limit)}, &result);
+          sql::operations_after, {std::to_string(after_seq), std::to_string(limit)}, &result, true);
       !status.ok())
     return status;
   rows.resize(static_cast<std::size_t>(result.rows()));
@@ -256,7 +265,8 @@ db_status operations_in_intervals(
   }
   pg_result result;
   const std::vector<pg_param> params{tenant_id, starts + "}", ends + "}", std::to_string(limit)};
-  if (auto status = conn.exec_params(sql::operations_in_intervals, params, &result); !status.ok())
+  if (auto status = conn.exec_params(sql::operations_in_intervals, params, &result, true);
+      !status.ok())
     return status;
   rows.resize(static_cast<std::size_t>(result.rows()));
   for (int row = 0; row < result.rows(); ++row)

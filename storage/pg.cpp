@@ -75,6 +75,13 @@ std::int64_t pg_result::int64(int row, int column) const {
   return number;
 }
 
+std::int64_t pg_result::binary_int64(int row, int column) const {
+  std::uint64_t number = 0;
+  for (const char c : value(row, column))
+    number = (number << 8) | static_cast<unsigned char>(c);
+  return static_cast<std::int64_t>(number);
+}
+
 std::unique_ptr<pg_connection> pg_connection::open(
     const std::string& conninfo, std::string& error, std::chrono::milliseconds timeout) {
   // Defaults first: the expanded dbname entry that follows overrides any of them.
@@ -129,15 +136,15 @@ db_status pg_connection::exec(const char* sql, pg_result* out) {
   return finish(PQsendQuery(conn_, sql) == 1, out);
 }
 
-db_status
-pg_connection::exec_params(const char* sql, const std::vector<pg_param>& params, pg_result* out) {
+db_status pg_connection::exec_params(
+    const char* sql, const std::vector<pg_param>& params, pg_result* out, bool binary_results) {
   std::vector<const char*> values;
   values.reserve(params.size());
   for (const auto& param : params)
     values.push_back(param ? param->c_str() : nullptr);
   const bool sent = PQsendQueryParams(
                         conn_, sql, static_cast<int>(values.size()), nullptr, values.data(),
-                        nullptr, nullptr, 0) == 1;
+                        nullptr, nullptr, binary_results ? 1 : 0) == 1;
   return finish(sent, out);
 }
 

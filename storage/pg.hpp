@@ -58,6 +58,12 @@ public:
 
   std::int64_t int64(int row, int column) const;
 
+  /// A value of a binary result: int8 or timestamptz (microseconds since 2000-01-01).
+  std::int64_t binary_int64(int row, int column) const;
+
+  /// Whether the result came in binary format.
+  bool binary() const { return PQnfields(result_.get()) > 0 && PQfformat(result_.get(), 0) == 1; }
+
 private:
   std::unique_ptr<PGresult, decltype(&PQclear)> result_;
 };
@@ -91,8 +97,12 @@ public:
   /// Runs a statement without parameters; expects a command or rows.
   db_status exec(const char* sql, pg_result* out = nullptr);
 
-  /// Runs a parameterized statement (text parameters, text results).
-  db_status exec_params(const char* sql, const std::vector<pg_param>& params, pg_result* out);
+  /// Runs a parameterized statement (text parameters, text or binary results).
+  db_status exec_params(
+      const char* sql,
+      const std::vector<pg_param>& params,
+      pg_result* out,
+      bool binary_results = false);
 
   /// Runs a parameterized statement whose parameters are all in binary format (PostgreSQL's
   /// send/receive encoding, built by pg_array_writer for arrays); text results.

@@ -154,11 +154,12 @@ namespace llmops::storage::sql {
 constexpr const char* no_statement_timeout = "SET statement_timeout = 0";
 
 /// The columns the aggregates need, in the order decode_operation expects, metadata left out.
+/// Read in binary format: the timestamp and the numbers arrive as integers, parsed by neither
+/// side.
 #define LLMOPS_AGGREGATE_COLUMNS                                                                   \
-  "SELECT tenant_id, operation_id, (extract(epoch FROM ts) * 1000000)::bigint, operation_type, "   \
-  "model, status, agent_id, prompt_tokens, completion_tokens, total_tokens, latency_us, "          \
-  "cost_nusd, cached_prompt_tokens, reasoning_tokens, cost_source, NULL, "                         \
-  "coalesce(commit_seq, 0) FROM llmops_operations "
+  "SELECT tenant_id, operation_id, ts, operation_type, model, status, agent_id, prompt_tokens, "   \
+  "completion_tokens, total_tokens, latency_us, cost_nusd, cached_prompt_tokens, "                 \
+  "reasoning_tokens, cost_source, NULL::text, coalesce(commit_seq, 0) FROM llmops_operations "
 
 /// What the aggregates are rebuilt from when no rollups are stored: every row.
 constexpr const char* scan_operations = LLMOPS_AGGREGATE_COLUMNS;
