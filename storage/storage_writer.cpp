@@ -308,6 +308,9 @@ void flush(writer_actor self) {
     log.warning("committed rows wait for the metrics rows=" + std::to_string(rows_total));
   }
 
+  // The rows leave the queue before their answers go out: a client that writes again right
+  // after its answer must find the room it freed.
+  st.config.queued_rows->fetch_sub(rows_total);
   std::size_t offset = 0;
   for (const auto& job : jobs) {
     const std::size_t count = job->operations.size();
@@ -322,7 +325,6 @@ void flush(writer_actor self) {
     offset += count;
     job->done(std::move(result));
   }
-  st.config.queued_rows->fetch_sub(rows_total);
 
   if (log.enabled(core::log_level::debug)) {
     auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
