@@ -80,14 +80,6 @@ void forward(registry_actor self, Atom atom, const storage::committed_rows& rows
         std::make_shared<std::vector<core::operation_record>>(std::move(tenant_rows)));
 }
 
-metrics_summary summarize_everyone(
-    const registry_state& st,
-    const resolved_range& range,
-    std::int64_t fine_start_s,
-    const tenant_aggregate* older) {
-  return st.everyone.summarize(range, fine_start_s, older);
-}
-
 // The operator's question, answered from the aggregate of every tenant.
 void answer_operator(registry_actor self, const metrics_job_ptr& job) {
   auto& st = self->state;
@@ -95,7 +87,7 @@ void answer_operator(registry_actor self, const metrics_job_ptr& job) {
   answer_metrics(
       st.everyone, *st.settings, std::nullopt, job,
       [&st](const resolved_range& range, std::int64_t fine_start_s, const tenant_aggregate* older) {
-        return summarize_everyone(st, range, fine_start_s, older);
+        return st.everyone.summarize(range, fine_start_s, older);
       },
       [me](
           const metrics_job_ptr& job, const resolved_range& range, std::int64_t fine_start_s,
@@ -248,7 +240,7 @@ caf::behavior registry(registry_actor self, metrics_settings_ptr settings) {
           std::int64_t fine_start_s, const older_history& older) {
         metrics_result result;
         result.range = range;
-        result.summary = summarize_everyone(self->state, range, fine_start_s, older.get());
+        result.summary = self->state.everyone.summarize(range, fine_start_s, older.get());
         job->done(std::move(result));
       },
       [=](snapshot_atom, std::int64_t commit_seq) -> caf::result<bool> {
