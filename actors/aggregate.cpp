@@ -3,6 +3,7 @@
 #include "core/varint.hpp"
 
 #include <algorithm>
+#include <iterator>
 
 namespace llmops::actors {
 
@@ -250,6 +251,32 @@ void tenant_aggregate::bucket::add(
   last_s = std::max(last_s, second);
 }
 
+void tenant_aggregate::bucket::add(const bucket& other) {
+  all.add(other.all);
+  latency.add(other.latency);
+  for (std::size_t i = 0; i < other.by_model.size(); ++i) {
+    const std::size_t at = position_of(by_model, other.by_model[i].first);
+    if (model_latency.size() < by_model.size())
+      model_latency.insert(
+          model_latency.begin() + static_cast<std::ptrdiff_t>(at), core::latency_bins{});
+    by_model[at].second.add(other.by_model[i].second);
+    model_latency[at].add(other.model_latency[i]);
+  }
+  for (const auto& [id, figures] : other.by_type)
+    add_keyed(by_type, id, figures);
+  for (const auto& [id, figures] : other.by_agent)
+    add_keyed(by_agent, id, figures);
+  for (const auto& [id, figures] : other.by_tenant)
+    add_keyed(by_tenant, id, figures);
+  first_s = std::min(first_s, other.first_s);
+  last_s = std::max(last_s, other.last_s);
+}
+
+void tenant_aggregate::widen_span(std::int64_t first_s, std::int64_t last_s) {
+  span_ = span_ ? std::make_pair(std::min(span_->first, first_s), std::max(span_->second, last_s))
+                : std::make_pair(first_s, last_s);
+}
+
 void tenant_aggregate::apply(const core::operation_record& op, bool day_tier) {
   const std::int64_t second = core::floor_div(op.timestamp_us, core::micros_per_second);
   const std::uint32_t model = models_.intern(op.model);
@@ -262,18 +289,18 @@ void tenant_aggregate::apply(const core::operation_record& op, bool day_tier) {
       add_keyed(target.by_tenant, tenant, op);
   };
 
-  for (std::size_t level = 0; level < day_level; ++level)
-    if (second >= fine_start_)
+  if (second >= fine_start_) {
+    for (std::size_t level = 0; level < day_level; ++level)
       add(levels_[level][core::floor_div(second, level_width_s[level])]);
+    changed_minutes_.insert(core::floor_div(second, level_width_s[minute_level]));
+  }
   if (day_tier) {
     const std::int64_t day = core::floor_div(second, level_width_s[day_level]);
     add(levels_[day_level][day]);
     changed_days_.insert(day);
     ++operations_;
   }
-
-  span_ = span_ ? std::make_pair(std::min(span_->first, second), std::max(span_->second, second))
-                : std::make_pair(second, second);
+  widen_span(second, second);
 }
 
 void tenant_aggregate::prune(std::int64_t fine_start_s) {
@@ -284,6 +311,9 @@ void tenant_aggregate::prune(std::int64_t fine_start_s) {
     auto& buckets = levels_[level];
     buckets.erase(buckets.begin(), buckets.lower_bound(fine_start_s / level_width_s[level]));
   }
+  const std::int64_t first_minute = fine_start_s / level_width_s[minute_level];
+  for (auto it = changed_minutes_.begin(); it != changed_minutes_.end();)
+    it = *it < first_minute ? changed_minutes_.erase(it) : std::next(it);
 }
 
 std::array<std::size_t, 4> tenant_aggregate::bucket_counts() const {
@@ -447,6 +477,72 @@ metrics_summary tenant_aggregate::summarize(
   return summary;
 }
 
+void tenant_aggregate::encode(std::string& out, const bucket& b) const {
+  core::put_signed(out, b.first_s);
+  core::put_signed(out, b.last_s);
+  put_slice(out, b.all);
+  for (auto count : b.all.by_status)
+    core::put_signed(out, count);
+  for (auto count : b.all.by_cost_source)
+    core::put_signed(out, count);
+  core::put_signed(out, b.all.cached_prompt_tokens);
+  core::put_signed(out, b.all.reasoning_tokens);
+  b.latency.encode(out);
+  core::put_varint(out, b.by_model.size());
+  for (std::size_t i = 0; i < b.by_model.size(); ++i) {
+    core::put_text(out, models_.names[b.by_model[i].first]);
+    put_slice(out, b.by_model[i].second);
+    b.model_latency[i].encode(out);
+  }
+  for (const auto* keyed : {&b.by_type, &b.by_agent, &b.by_tenant}) {
+    const auto& names = keyed == &b.by_type ? types_ : keyed == &b.by_agent ? agents_ : tenants_;
+    core::put_varint(out, keyed->size());
+    for (const auto& [id, figures] : *keyed) {
+      core::put_text(out, names.names[id]);
+      put_slice(out, figures);
+    }
+  }
+}
+
+bool tenant_aggregate::decode(std::string_view& in, bucket& b) {
+  bool ok =
+      core::get_signed(in, b.first_s) && core::get_signed(in, b.last_s) && get_slice(in, b.all);
+  for (auto& count : b.all.by_status)
+    ok = ok && core::get_signed(in, count);
+  for (auto& count : b.all.by_cost_source)
+    ok = ok && core::get_signed(in, count);
+  ok = ok && core::get_signed(in, b.all.cached_prompt_tokens) &&
+       core::get_signed(in, b.all.reasoning_tokens) && b.latency.decode(in);
+  std::uint64_t models = 0;
+  ok = ok && core::get_varint(in, models) && models <= in.size();
+  for (std::uint64_t i = 0; ok && i < models; ++i) {
+    std::string name;
+    slice figures;
+    core::latency_bins bins;
+    ok = core::get_text(in, name) && get_slice(in, figures) && bins.decode(in);
+    if (!ok)
+      break;
+    const std::size_t at = position_of(b.by_model, models_.intern(name));
+    if (b.by_model.size() != b.model_latency.size() + 1)
+      return false; // The same model twice.
+    b.model_latency.insert(b.model_latency.begin() + static_cast<std::ptrdiff_t>(at), bins);
+    b.by_model[at].second = figures;
+  }
+  for (auto* keyed : {&b.by_type, &b.by_agent, &b.by_tenant}) {
+    auto& names = keyed == &b.by_type ? types_ : keyed == &b.by_agent ? agents_ : tenants_;
+    std::uint64_t count = 0;
+    ok = ok && core::get_varint(in, count) && count <= in.size();
+    for (std::uint64_t i = 0; ok && i < count; ++i) {
+      std::string name;
+      slice figures;
+      ok = core::get_text(in, name) && get_slice(in, figures);
+      if (ok)
+        (*keyed)[position_of(*keyed, names.intern(name))].second = figures;
+    }
+  }
+  return ok && b.all.operations > 0 && b.first_s <= b.last_s && b.by_tenant.empty() != by_tenant_;
+}
+
 std::vector<std::pair<std::int64_t, std::string>>
 tenant_aggregate::take_changed_days(bool everything) {
   std::vector<std::int64_t> days;
@@ -461,32 +557,8 @@ tenant_aggregate::take_changed_days(bool everything) {
 
   std::vector<std::pair<std::int64_t, std::string>> encoded;
   for (const std::int64_t day : days) {
-    const bucket& b = levels_[day_level].at(day);
     std::string blob;
-    core::put_signed(blob, b.first_s);
-    core::put_signed(blob, b.last_s);
-    put_slice(blob, b.all);
-    for (auto count : b.all.by_status)
-      core::put_signed(blob, count);
-    for (auto count : b.all.by_cost_source)
-      core::put_signed(blob, count);
-    core::put_signed(blob, b.all.cached_prompt_tokens);
-    core::put_signed(blob, b.all.reasoning_tokens);
-    b.latency.encode(blob);
-    core::put_varint(blob, b.by_model.size());
-    for (std::size_t i = 0; i < b.by_model.size(); ++i) {
-      core::put_text(blob, models_.names[b.by_model[i].first]);
-      put_slice(blob, b.by_model[i].second);
-      b.model_latency[i].encode(blob);
-    }
-    for (const auto* keyed : {&b.by_type, &b.by_agent, &b.by_tenant}) {
-      const auto& names = keyed == &b.by_type ? types_ : keyed == &b.by_agent ? agents_ : tenants_;
-      core::put_varint(blob, keyed->size());
-      for (const auto& [id, figures] : *keyed) {
-        core::put_text(blob, names.names[id]);
-        put_slice(blob, figures);
-      }
-    }
+    encode(blob, levels_[day_level].at(day));
     encoded.emplace_back(day, std::move(blob));
   }
   return encoded;
@@ -494,52 +566,75 @@ tenant_aggregate::take_changed_days(bool everything) {
 
 bool tenant_aggregate::load_day(std::int64_t day, std::string_view blob) {
   bucket b;
-  bool ok = core::get_signed(blob, b.first_s) && core::get_signed(blob, b.last_s) &&
-            get_slice(blob, b.all);
-  for (auto& count : b.all.by_status)
-    ok = ok && core::get_signed(blob, count);
-  for (auto& count : b.all.by_cost_source)
-    ok = ok && core::get_signed(blob, count);
-  ok = ok && core::get_signed(blob, b.all.cached_prompt_tokens) &&
-       core::get_signed(blob, b.all.reasoning_tokens) && b.latency.decode(blob);
-  std::uint64_t models = 0;
-  ok = ok && core::get_varint(blob, models) && models <= blob.size();
-  for (std::uint64_t i = 0; ok && i < models; ++i) {
-    std::string name;
-    slice figures;
-    core::latency_bins bins;
-    ok = core::get_text(blob, name) && get_slice(blob, figures) && bins.decode(blob);
-    if (!ok)
-      break;
-    const std::size_t at = position_of(b.by_model, models_.intern(name));
-    if (b.by_model.size() != b.model_latency.size() + 1) {
-      ok = false; // The same model twice.
-      break;
-    }
-    b.model_latency.insert(b.model_latency.begin() + static_cast<std::ptrdiff_t>(at), bins);
-    b.by_model[at].second = figures;
-  }
-  for (auto* keyed : {&b.by_type, &b.by_agent, &b.by_tenant}) {
-    auto& names = keyed == &b.by_type ? types_ : keyed == &b.by_agent ? agents_ : tenants_;
-    std::uint64_t count = 0;
-    ok = ok && core::get_varint(blob, count) && count <= blob.size();
-    for (std::uint64_t i = 0; ok && i < count; ++i) {
-      std::string name;
-      slice figures;
-      ok = core::get_text(blob, name) && get_slice(blob, figures);
-      if (ok)
-        (*keyed)[position_of(*keyed, names.intern(name))].second = figures;
-    }
-  }
-  if (!ok || !blob.empty() || b.all.operations <= 0 || levels_[day_level].count(day) != 0 ||
-      b.by_tenant.empty() == by_tenant_)
+  if (!decode(blob, b) || !blob.empty() || levels_[day_level].count(day) != 0)
     return false;
-
-  span_ = span_
-              ? std::make_pair(std::min(span_->first, b.first_s), std::max(span_->second, b.last_s))
-              : std::make_pair(b.first_s, b.last_s);
+  widen_span(b.first_s, b.last_s);
   operations_ += b.all.operations;
   levels_[day_level].emplace(day, std::move(b));
+  return true;
+}
+
+std::vector<std::pair<std::int64_t, std::string>>
+tenant_aggregate::take_changed_minutes(bool everything) {
+  const auto& minutes = levels_[minute_level];
+  std::vector<std::int64_t> keys;
+  if (everything) {
+    for (const auto& [minute, b] : minutes)
+      keys.push_back(minute);
+  } else {
+    keys.assign(changed_minutes_.begin(), changed_minutes_.end());
+    std::sort(keys.begin(), keys.end());
+  }
+  changed_minutes_.clear();
+
+  // A minute, then each of its seconds as its offset in the minute and its bucket.
+  const auto& seconds = levels_[0];
+  const std::int64_t width = level_width_s[minute_level];
+  std::vector<std::pair<std::int64_t, std::string>> encoded;
+  for (const std::int64_t minute : keys) {
+    auto found = minutes.find(minute);
+    if (found == minutes.end())
+      continue; // Pruned since it changed.
+    std::string blob;
+    encode(blob, found->second);
+    auto first = seconds.lower_bound(minute * width);
+    auto last = seconds.lower_bound((minute + 1) * width);
+    core::put_varint(blob, static_cast<std::uint64_t>(std::distance(first, last)));
+    for (auto it = first; it != last; ++it) {
+      core::put_varint(blob, static_cast<std::uint64_t>(it->first - minute * width));
+      encode(blob, it->second);
+    }
+    encoded.emplace_back(minute, std::move(blob));
+  }
+  return encoded;
+}
+
+bool tenant_aggregate::load_minute(std::int64_t minute, std::string_view blob) {
+  const std::int64_t width = level_width_s[minute_level];
+  if (minute * width < fine_start_)
+    return true;
+  bucket whole;
+  std::uint64_t count = 0;
+  if (!decode(blob, whole) || !core::get_varint(blob, count) ||
+      count > static_cast<std::uint64_t>(width) || levels_[minute_level].count(minute) != 0)
+    return false;
+  std::vector<std::pair<std::int64_t, bucket>> parts;
+  for (std::uint64_t i = 0; i < count; ++i) {
+    std::uint64_t offset = 0;
+    bucket part;
+    if (!core::get_varint(blob, offset) || offset >= static_cast<std::uint64_t>(width) ||
+        !decode(blob, part) || levels_[0].count(minute * width + offset) != 0)
+      return false;
+    parts.emplace_back(minute * width + static_cast<std::int64_t>(offset), std::move(part));
+  }
+  if (!blob.empty())
+    return false;
+
+  for (auto& [second, part] : parts)
+    levels_[0].emplace(second, std::move(part));
+  levels_[hour_level][core::floor_div(minute * width, level_width_s[hour_level])].add(whole);
+  widen_span(whole.first_s, whole.last_s);
+  levels_[minute_level].emplace(minute, std::move(whole));
   return true;
 }
 

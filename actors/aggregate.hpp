@@ -168,6 +168,16 @@ public:
   /// tenant or not). False when blob is malformed, of the other kind, or the day is there.
   bool load_day(std::int64_t day, std::string_view blob);
 
+  /// Snapshots of the finer buckets: the minutes from fine_start() on whose buckets changed
+  /// since the last call (all with everything set), each encoded with its second buckets, keyed
+  /// by its minute number since 1970-01-01. Hour buckets are sums of their minutes.
+  std::vector<std::pair<std::int64_t, std::string>> take_changed_minutes(bool everything);
+
+  /// Adds a minute encoded by take_changed_minutes, its seconds, and its share of the hour.
+  /// Minutes before fine_start() are skipped. False when blob is malformed, of the other kind,
+  /// or the minute is there.
+  bool load_minute(std::int64_t minute, std::string_view blob);
+
 private:
   struct bucket {
     totals all;
@@ -185,6 +195,9 @@ private:
         std::uint32_t model,
         std::uint32_t type,
         std::uint32_t agent);
+
+    /// Adds a bucket of the same aggregate.
+    void add(const bucket& other);
   };
 
   struct name_table {
@@ -197,7 +210,16 @@ private:
   struct accumulator;
 
   static constexpr std::array<std::int64_t, 4> level_width_s = {1, 60, 3600, 86400};
+  static constexpr std::size_t minute_level = 1;
+  static constexpr std::size_t hour_level = 2;
   static constexpr std::size_t day_level = 3;
+
+  void encode(std::string& out, const bucket& b) const;
+
+  /// Reads a bucket encoded by encode() from the front of in, interning its names here.
+  bool decode(std::string_view& in, bucket& b);
+
+  void widen_span(std::int64_t first_s, std::int64_t last_s);
 
   /// Calls visit(level, first_key, end_key) for a set of bucket key ranges covering [start, end).
   template <class Visit>
@@ -221,6 +243,7 @@ private:
   std::int64_t fine_start_;
   bool by_tenant_;
   std::unordered_set<std::int64_t> changed_days_;
+  std::unordered_set<std::int64_t> changed_minutes_;
   time_span span_;
   std::int64_t operations_ = 0;
 };

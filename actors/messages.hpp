@@ -21,8 +21,8 @@ using older_atom = caf::atom_constant<caf::atom("older")>;
 using stats_atom = caf::atom_constant<caf::atom("stats")>;
 using stored_atom = caf::atom_constant<caf::atom("stored")>;
 
-/// Days of one tenant's rollups, read at start.
-using rollup_days = std::shared_ptr<std::vector<storage::rollup_day>>;
+/// Stored buckets: of one tenant when read at start, of an aggregator when snapshotting.
+using rollup_pieces = std::shared_ptr<storage::rollup_set>;
 
 /// What the aggregates hold, summed over tenants.
 struct aggregate_stats {
@@ -37,6 +37,6 @@ struct aggregate_stats {
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(llmops::actors::metrics_job_ptr)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(llmops::actors::resolved_range)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(llmops::actors::rollup_days)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(llmops::actors::rollup_pieces)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(llmops::actors::older_history)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(llmops::actors::aggregate_stats)

@@ -18,8 +18,10 @@ namespace llmops::actors {
 struct metrics_settings {
   std::chrono::milliseconds query_timeout{5000}; ///< Bound of one aggregator's answer.
   std::int64_t recent_days = 2;                  ///< Days before today answered from finer buckets.
-  std::int64_t max_older_rows = 1'000'000;      ///< Most rows one question may read from the table.
-  std::optional<std::int64_t> rollup_watermark; ///< Of the stored rollups, when loaded.
+  std::int64_t max_older_rows = 1'000'000; ///< Most rows one question may read from the table.
+  /// Of the stored rollups, when loaded and an update of them would be complete (they hold the
+  /// finer buckets too); unset, the first snapshot stores everything.
+  std::optional<std::int64_t> rollup_watermark;
 
   /// Runs a task on a reader connection (null when the database is unreachable); false, without
   /// running it, when the read queue is full. Callable from any thread.

@@ -76,40 +76,56 @@ bool runtime::start(std::string& error) {
   };
 
   // Rebuild the aggregates from the durable truth before any new row can arrive: the stored
-  // rollups, then the rows committed since and those of the recent days.
-  // Each tenant's days go to the actors as soon as they are read, so that decoding them overlaps
-  // reading the next ones.
+  // rollups, then the rows committed since (and those of recent days whose finer buckets were
+  // not stored). Each tenant's buckets go to the actors as soon as they are read, so that
+  // decoding them overlaps reading the next ones.
   const auto started = std::chrono::steady_clock::now();
-  auto status = storage::load_rollup_watermark(*conn, settings->rollup_watermark);
+  std::optional<storage::rollup_mark> mark;
+  auto status = storage::load_rollup_watermark(*conn, mark);
   if (!status.ok()) {
     error = "loading rollups failed: " + status.message();
     return false;
   }
+  if (mark && mark->fine_start_s)
+    settings->rollup_watermark = mark->commit_seq;
   d.registry = spawn_tenant_registry(*d.system, settings);
+  const std::int64_t now_s = core::floor_div(core::now_micros(), core::micros_per_second);
+  const std::int64_t fine_start_s = kept_fine_start(now_s, d.config.metrics_recent_days);
   std::int64_t rollup_days = 0;
-  auto days = std::make_shared<std::vector<storage::rollup_day>>();
-  auto send_days = [&] {
-    if (days->empty())
+  std::int64_t rollup_minutes = 0;
+  auto pieces = std::make_shared<storage::rollup_set>();
+  auto send_pieces = [&] {
+    if (pieces->days.empty() && pieces->minutes.empty())
       return;
-    caf::anon_send(d.registry, load_atom::value, std::move(days));
-    days = std::make_shared<std::vector<storage::rollup_day>>();
+    caf::anon_send(d.registry, load_atom::value, std::move(pieces));
+    pieces = std::make_shared<storage::rollup_set>();
   };
-  if (settings->rollup_watermark)
-    status = storage::load_rollup_days(*conn, [&](storage::rollup_day&& day) {
+  auto add_piece = [&](auto kind, storage::rollup_piece&& piece) {
+    if (!((*pieces).*kind).empty() && ((*pieces).*kind).front().tenant_id != piece.tenant_id)
+      send_pieces();
+    ((*pieces).*kind).push_back(std::move(piece));
+  };
+  if (mark)
+    status = storage::load_rollup_days(*conn, [&](storage::rollup_piece&& day) {
       ++rollup_days;
-      if (!days->empty() && days->front().tenant_id != day.tenant_id)
-        send_days();
-      days->push_back(std::move(day));
+      add_piece(&storage::rollup_set::days, std::move(day));
+    });
+  send_pieces();
+  if (status.ok() && mark && mark->fine_start_s)
+    status = storage::load_rollup_minutes(*conn, fine_start_s, [&](storage::rollup_piece&& minute) {
+      ++rollup_minutes;
+      add_piece(&storage::rollup_set::minutes, std::move(minute));
     });
   if (!status.ok()) {
     error = "loading rollups failed: " + status.message();
     return false;
   }
-  send_days();
-  const auto days_read = std::chrono::steady_clock::now();
+  send_pieces();
+  const auto rollups_read = std::chrono::steady_clock::now();
 
-  const auto watermark = settings->rollup_watermark;
-  std::int64_t applied_seq = watermark.value_or(0);
+  // Rows after the watermark go to every bucket; those of recent days at or before it only to
+  // the finer buckets the rollups lack, from fine_start_s to where their minutes begin.
+  std::int64_t applied_seq = mark ? mark->commit_seq : 0;
   auto whole = std::make_shared<std::vector<core::operation_record>>();
   auto finer = std::make_shared<std::vector<core::operation_record>>();
   std::size_t rows = 0;
@@ -121,8 +137,9 @@ bool runtime::start(std::string& error) {
     chunk = std::make_shared<std::vector<core::operation_record>>();
   };
   auto sink = [&](core::operation_record&& op) {
+    const bool committed_after = !mark || op.commit_seq > mark->commit_seq;
+    auto& chunk = committed_after ? whole : finer;
     applied_seq = std::max(applied_seq, op.commit_seq);
-    auto& chunk = !watermark || op.commit_seq > *watermark ? whole : finer;
     chunk->push_back(std::move(op));
     if (chunk->size() >= rebuild_chunk_rows) {
       if (chunk == whole)
@@ -131,14 +148,19 @@ bool runtime::start(std::string& error) {
         send_chunk(refine_atom::value, finer);
     }
   };
-  // TODO(#4): the finer buckets of the recent days are rebuilt from their rows (300k rows and
-  // most of a 7 s start at 10 million operations); stored with the rollups, a start would read
-  // only the rows committed since the last snapshot.
-  const std::int64_t now_s = core::floor_div(core::now_micros(), core::micros_per_second);
-  status = watermark
-               ? storage::scan_recent_operations(
-                     *conn, kept_fine_start(now_s, d.config.metrics_recent_days), *watermark, sink)
-               : storage::scan_operations(*conn, sink);
+  if (!mark) {
+    status = storage::scan_operations(*conn, sink);
+  } else {
+    const auto& minutes_start_s = mark->fine_start_s;
+    if (!minutes_start_s || fine_start_s < *minutes_start_s)
+      status = storage::scan_stamped_between(
+          *conn, fine_start_s, minutes_start_s, [&](core::operation_record&& op) {
+            if (op.commit_seq <= mark->commit_seq)
+              sink(std::move(op));
+          });
+    if (status.ok())
+      status = storage::scan_committed_after(*conn, mark->commit_seq, sink);
+  }
   if (!status.ok()) {
     error = "rebuilding metrics failed: " + status.message();
     return false;
@@ -158,13 +180,14 @@ bool runtime::start(std::string& error) {
                 duration_cast<milliseconds>(std::chrono::steady_clock::now() - started);
             log.info(
                 "metrics loaded rollup_days=" + std::to_string(rollup_days) +
+                " rollup_minutes=" + std::to_string(rollup_minutes) +
                 " rows=" + std::to_string(rows) + " tenants=" + std::to_string(stats.tenants) +
                 " operations=" + std::to_string(stats.operations) +
                 " buckets_second=" + std::to_string(stats.buckets[0]) +
                 " buckets_minute=" + std::to_string(stats.buckets[1]) +
                 " buckets_hour=" + std::to_string(stats.buckets[2]) +
-                " buckets_day=" + std::to_string(stats.buckets[3]) + " days_read_ms=" +
-                std::to_string(duration_cast<milliseconds>(days_read - started).count()) +
+                " buckets_day=" + std::to_string(stats.buckets[3]) + " rollups_read_ms=" +
+                std::to_string(duration_cast<milliseconds>(rollups_read - started).count()) +
                 " rows_read_ms=" +
                 std::to_string(duration_cast<milliseconds>(rows_read - started).count()) +
                 " duration_ms=" + std::to_string(elapsed.count()));
@@ -183,7 +206,7 @@ bool runtime::start(std::string& error) {
   writer_config.applied_seq = applied_seq;
   writer_config.sync_interval = d.config.sync_interval;
   writer_config.snapshot_interval = d.config.snapshot_interval;
-  writer_config.snapshot_now = !watermark;
+  writer_config.snapshot_now = !settings->rollup_watermark;
   d.writer = storage::spawn_storage_writer(*d.system, writer_config, d.registry);
   return true;
 }

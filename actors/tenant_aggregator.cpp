@@ -1,6 +1,7 @@
 #include "actors/tenant_aggregator.hpp"
 
 #include "actors/messages.hpp"
+#include "actors/rollups.hpp"
 #include "core/log.hpp"
 
 #include <caf/actor_system.hpp>
@@ -71,14 +72,8 @@ aggregator(aggregator_actor self, std::string tenant_id, metrics_settings_ptr se
         for (const auto& op : *rows)
           self->state.data.apply(op, false);
       },
-      [=](load_atom, const rollup_days& days) {
-        for (const auto& day : *days)
-          if (!self->state.data.load_day(day.day, day.figures))
-            log.error(
-                "stored rollup unreadable tenant=" + self->state.tenant_id +
-                " day=" + std::to_string(day.day) +
-                " hint=\"delete llmops_rollup_watermark "
-                "and restart to rebuild from the rows\"");
+      [=](load_atom, const rollup_pieces& pieces) {
+        load_pieces(self->state.data, *pieces, self->state.tenant_id);
       },
       [=](query_atom, const metrics_job_ptr& job) { answer(self, job); },
       [=](older_atom, const metrics_job_ptr& job, const resolved_range& range,
@@ -89,10 +84,7 @@ aggregator(aggregator_actor self, std::string tenant_id, metrics_settings_ptr se
         job->done(std::move(result));
       },
       [=](snapshot_atom, bool everything) {
-        auto days = std::make_shared<std::vector<storage::rollup_day>>();
-        for (auto& [day, figures] : self->state.data.take_changed_days(everything))
-          days->push_back({self->state.tenant_id, day, std::move(figures)});
-        return days;
+        return take_pieces(self->state.data, everything, self->state.tenant_id);
       },
       [=](stats_atom) {
         aggregate_stats stats;

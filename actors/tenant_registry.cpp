@@ -1,6 +1,7 @@
 #include "actors/tenant_registry.hpp"
 
 #include "actors/messages.hpp"
+#include "actors/rollups.hpp"
 #include "actors/tenant_aggregator.hpp"
 #include "core/log.hpp"
 
@@ -8,6 +9,7 @@
 #include <caf/event_based_actor.hpp>
 #include <caf/send.hpp>
 #include <caf/stateful_actor.hpp>
+#include <iterator>
 #include <type_traits>
 #include <unordered_map>
 
@@ -17,7 +19,7 @@ namespace {
 
 const core::logger log{"actors"};
 
-// The stored days of the aggregate of every tenant go under this key: no tenant id is empty.
+// The stored buckets of the aggregate of every tenant go under this key: no tenant id is empty.
 const std::string every_tenant_key;
 
 // How long collecting a snapshot from the aggregators may take.
@@ -96,53 +98,58 @@ void answer_operator(registry_actor self, const metrics_job_ptr& job) {
       });
 }
 
-// Collects the changed days of every aggregator, then stores them on a reader connection.
+// Collects the changed buckets of every aggregator, then stores them on a reader connection.
 void take_snapshot(registry_actor self, std::int64_t commit_seq) {
   auto& st = self->state;
   st.snapshot_running = true;
   const bool everything = st.snapshot_everything;
 
   struct collection {
-    std::vector<storage::rollup_day> days;
+    storage::rollup_set pieces;
     std::size_t remaining = 0;
     bool failed = false;
   };
 
+  // Every aggregate keeps its finer buckets from this midnight on, or from an earlier one.
+  storage::rollup_mark mark;
+  mark.commit_seq = commit_seq;
+  mark.fine_start_s = kept_fine_start(now_seconds(), st.settings->recent_days);
+
   auto collected = std::make_shared<collection>();
   collected->remaining = st.aggregators.size();
-  for (auto& [day, figures] : st.everyone.take_changed_days(everything))
-    collected->days.push_back({every_tenant_key, day, std::move(figures)});
+  collected->pieces = std::move(*take_pieces(st.everyone, everything, every_tenant_key));
   caf::actor me = caf::actor_cast<caf::actor>(self);
 
-  auto store = [self, me, collected, commit_seq, everything]() {
+  auto store = [self, me, collected, mark, everything]() {
     auto& st = self->state;
     if (collected->failed) {
-      caf::anon_send(me, stored_atom::value, false, commit_seq);
+      caf::anon_send(me, stored_atom::value, false, mark.commit_seq);
       return;
     }
     const auto follows = st.snapshot_stored;
-    auto task = [me, collected, commit_seq, everything, follows](storage::pg_connection* conn) {
+    auto task = [me, collected, mark, everything, follows](storage::pg_connection* conn) {
       bool stale = false;
       const auto started = std::chrono::steady_clock::now();
       storage::db_status status =
-          conn == nullptr ? storage::db_status{storage::failure_kind::connection, "unreachable"}
-                          : storage::store_rollups(
-                                *conn, collected->days, commit_seq, everything, follows, stale);
+          conn == nullptr
+              ? storage::db_status{storage::failure_kind::connection, "unreachable"}
+              : storage::store_rollups(*conn, collected->pieces, mark, everything, follows, stale);
       const bool stored = status.ok() && !stale;
       if (!status.ok())
         log.warning("storing rollups failed error=\"" + status.message() + "\"");
       else if (stored)
         log.info(
-            "rollups stored days=" + std::to_string(collected->days.size()) +
-            " commit_seq=" + std::to_string(commit_seq) +
+            "rollups stored days=" + std::to_string(collected->pieces.days.size()) +
+            " minutes=" + std::to_string(collected->pieces.minutes.size()) +
+            " commit_seq=" + std::to_string(mark.commit_seq) +
             " everything=" + (everything ? "true" : "false") + " duration_ms=" +
             std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
                                std::chrono::steady_clock::now() - started)
                                .count()));
-      caf::anon_send(me, stored_atom::value, stored, commit_seq);
+      caf::anon_send(me, stored_atom::value, stored, mark.commit_seq);
     };
     if (!st.settings->read(std::move(task)))
-      caf::anon_send(me, stored_atom::value, false, commit_seq);
+      caf::anon_send(me, stored_atom::value, false, mark.commit_seq);
   };
   if (collected->remaining == 0) {
     store();
@@ -151,9 +158,11 @@ void take_snapshot(registry_actor self, std::int64_t commit_seq) {
   for (const auto& [tenant_id, aggregator] : st.aggregators) {
     self->request(aggregator, snapshot_collect_timeout, snapshot_atom::value, everything)
         .then(
-            [collected, store](const rollup_days& days) {
-              for (auto& day : *days)
-                collected->days.push_back(std::move(day));
+            [collected, store](const rollup_pieces& pieces) {
+              auto& into = collected->pieces;
+              std::move(pieces->days.begin(), pieces->days.end(), std::back_inserter(into.days));
+              std::move(
+                  pieces->minutes.begin(), pieces->minutes.end(), std::back_inserter(into.minutes));
               if (--collected->remaining == 0)
                 store();
             },
@@ -202,18 +211,15 @@ caf::behavior registry(registry_actor self, metrics_settings_ptr settings) {
   return {
       [=](apply_atom atom, const storage::committed_rows& rows) { forward(self, atom, rows); },
       [=](refine_atom atom, const storage::committed_rows& rows) { forward(self, atom, rows); },
-      [=](load_atom atom, const rollup_days& days) {
-        if (days->empty())
+      [=](load_atom atom, const rollup_pieces& pieces) {
+        const auto& any = pieces->days.empty() ? pieces->minutes : pieces->days;
+        if (any.empty())
           return;
-        if (days->front().tenant_id != every_tenant_key) {
-          self->send(aggregator_of(self, days->front().tenant_id), atom, days);
+        if (any.front().tenant_id != every_tenant_key) {
+          self->send(aggregator_of(self, any.front().tenant_id), atom, pieces);
           return;
         }
-        for (const auto& day : *days)
-          if (!self->state.everyone.load_day(day.day, day.figures))
-            log.error(
-                "stored rollup unreadable tenant=(all) day=" + std::to_string(day.day) +
-                " hint=\"delete llmops_rollup_watermark and restart to rebuild from the rows\"");
+        load_pieces(self->state.everyone, *pieces, every_tenant_key);
       },
       [=](query_atom, const metrics_job_ptr& job) {
         if (!job->tenant_id) {

@@ -10,11 +10,11 @@ namespace llmops::actors {
 /// handles
 ///   (apply_atom, committed_rows), (refine_atom, committed_rows): splits rows by tenant and
 ///     forwards them;
-///   (load_atom, rollup_days): forwards stored days of one tenant;
+///   (load_atom, rollup_pieces): forwards the stored days and minutes of one tenant;
 ///   (query_atom, metrics_job_ptr): forwards a tenant's question to its aggregator, or answers
 ///     an operator's question from an aggregate of every tenant kept by the registry itself;
-///   (snapshot_atom, commit_seq) -> bool: collects the day buckets changed since the last
-///     snapshot from every aggregator (all of them the first time, or after a failure) and
+///   (snapshot_atom, commit_seq) -> bool: collects the day and minute buckets changed since
+///     the last snapshot from every aggregator (all of them the first time, or after a failure) and
 ///     stores them as of commit_seq; replies once stored, false when not stored;
 ///   (stats_atom) -> aggregate_stats: sums over the aggregators (their buckets and those of
 ///     the aggregate of every tenant).

@@ -225,14 +225,20 @@ scan_operations(pg_connection& conn, const std::function<void(core::operation_re
   return scan_rows(conn, sql::scan_operations, {}, sink);
 }
 
-db_status scan_recent_operations(
+db_status scan_committed_after(
     pg_connection& conn,
-    std::int64_t fine_start_s,
     std::int64_t after_seq,
     const std::function<void(core::operation_record&&)>& sink) {
-  return scan_rows(
-      conn, sql::scan_recent_operations, {std::to_string(fine_start_s), std::to_string(after_seq)},
-      sink);
+  return scan_rows(conn, sql::scan_committed_after, {std::to_string(after_seq)}, sink);
+}
+
+db_status scan_stamped_between(
+    pg_connection& conn,
+    std::int64_t start_s,
+    std::optional<std::int64_t> end_s,
+    const std::function<void(core::operation_record&&)>& sink) {
+  const pg_param end = end_s ? pg_param(std::to_string(*end_s)) : std::nullopt;
+  return scan_rows(conn, sql::scan_stamped_between, {std::to_string(start_s), end}, sink);
 }
 
 db_status operations_after(

@@ -51,11 +51,17 @@ query_operations(pg_connection& conn, const operation_filter& filter, operation_
 db_status
 scan_operations(pg_connection& conn, const std::function<void(core::operation_record&&)>& sink);
 
-/// Streams the operations committed after after_seq or stamped from fine_start_s on.
-db_status scan_recent_operations(
+/// Streams the operations committed after after_seq, in no particular order.
+db_status scan_committed_after(
     pg_connection& conn,
-    std::int64_t fine_start_s,
     std::int64_t after_seq,
+    const std::function<void(core::operation_record&&)>& sink);
+
+/// Streams the operations stamped from start_s on and before end_s, if set (epoch seconds).
+db_status scan_stamped_between(
+    pg_connection& conn,
+    std::int64_t start_s,
+    std::optional<std::int64_t> end_s,
     const std::function<void(core::operation_record&&)>& sink);
 
 /// Up to limit operations committed after after_seq (by any node), in commit order.

@@ -10,29 +10,48 @@
 
 namespace llmops::storage {
 
-/// One persisted day bucket of one tenant, encoded by the aggregates.
-struct rollup_day {
+/// One persisted bucket of one tenant (a day, or a minute with its seconds), encoded by the
+/// aggregates.
+struct rollup_piece {
   std::string tenant_id;
-  std::int64_t day = 0; ///< Days since 1970-01-01.
+  std::int64_t key = 0; ///< Days or minutes since 1970-01-01.
   std::string figures;
 };
 
-/// Reads the commit number the stored rollups hold every row up to: nullopt when none were
-/// ever stored.
-db_status load_rollup_watermark(pg_connection& conn, std::optional<std::int64_t>& watermark);
+/// Persisted buckets, of one tenant when read at start, of many when stored.
+struct rollup_set {
+  std::vector<rollup_piece> days;
+  std::vector<rollup_piece> minutes;
+};
+
+/// What the stored rollups hold: every row up to commit_seq, in days, and in minutes from
+/// fine_start_s on (none stored when unset).
+struct rollup_mark {
+  std::int64_t commit_seq = 0;
+  std::optional<std::int64_t> fine_start_s;
+};
+
+/// Reads the mark of the stored rollups: nullopt when none were ever stored.
+db_status load_rollup_watermark(pg_connection& conn, std::optional<rollup_mark>& mark);
 
 /// Passes each stored day to sink, in no particular order. Lifts the connection's statement
 /// timeout: reading every day takes as long as there are days.
-db_status load_rollup_days(pg_connection& conn, const std::function<void(rollup_day&&)>& sink);
+db_status load_rollup_days(pg_connection& conn, const std::function<void(rollup_piece&&)>& sink);
 
-/// Stores days as of commit number watermark in one transaction. With everything set the
-/// stored days are replaced; otherwise they are updated, which is right only if the stored
-/// watermark is still follows (the one this node wrote last): when it is not (another node
-/// wrote since), nothing is written and stale is set, and the caller should store everything.
+/// Passes each stored minute from from_s on to sink, in no particular order. Lifts the
+/// statement timeout too.
+db_status load_rollup_minutes(
+    pg_connection& conn, std::int64_t from_s, const std::function<void(rollup_piece&&)>& sink);
+
+/// Stores pieces as of mark in one transaction. With everything set the stored pieces are
+/// replaced; otherwise they are updated, which is right only if the stored watermark still
+/// follows (the one this node wrote last): when it is not (another node wrote since), nothing
+/// is written and stale is set, and the caller should store everything. Minutes before
+/// mark.fine_start_s are dropped.
 db_status store_rollups(
     pg_connection& conn,
-    const std::vector<rollup_day>& days,
-    std::int64_t watermark,
+    const rollup_set& pieces,
+    const rollup_mark& mark,
     bool everything,
     std::optional<std::int64_t> follows,
     bool& stale);

@@ -112,6 +112,19 @@ CREATE TABLE llmops_rollup_watermark (
   taken_at   timestamptz NOT NULL DEFAULT now()
 );
 )sql",
+    // The finer buckets of the recent days are persisted too, a row per minute holding the
+    // minute and its seconds (hours are sums of their minutes), so that a start reads only the
+    // rows committed after the watermark. fine_start (epoch seconds) is where the stored minutes
+    // begin; NULL when none are stored, as before this migration.
+    R"sql(
+CREATE TABLE llmops_rollup_minutes (
+  tenant_id text   NOT NULL,
+  minute    bigint NOT NULL,
+  figures   bytea  NOT NULL,
+  PRIMARY KEY (tenant_id, minute)
+);
+ALTER TABLE llmops_rollup_watermark ADD COLUMN fine_start bigint;
+)sql",
 };
 
 /// Inserts a batch given as one array per column under the next commit number; returns that
@@ -164,10 +177,15 @@ constexpr const char* no_statement_timeout = "SET statement_timeout = 0";
 /// What the aggregates are rebuilt from when no rollups are stored: every row.
 constexpr const char* scan_operations = LLMOPS_AGGREGATE_COLUMNS;
 
-/// What a start reads besides the stored rollups: rows committed after their watermark ($2),
-/// and the rows of the days whose finer buckets are kept (from $1, epoch seconds).
-constexpr const char* scan_recent_operations =
-    LLMOPS_AGGREGATE_COLUMNS "WHERE ts >= to_timestamp($1::bigint) OR commit_seq > $2::bigint";
+/// What a start reads besides the stored rollups: rows committed after their watermark ($1).
+constexpr const char* scan_committed_after =
+    LLMOPS_AGGREGATE_COLUMNS "WHERE commit_seq > $1::bigint";
+
+/// Rows stamped from $1 on and before $2 unless NULL (epoch seconds): those of recent days whose
+/// finer buckets were not stored.
+constexpr const char* scan_stamped_between =
+    LLMOPS_AGGREGATE_COLUMNS "WHERE ts >= to_timestamp($1::bigint) "
+                             "AND ($2::bigint IS NULL OR ts < to_timestamp($2::bigint))";
 
 /// Rows committed by any node after commit number $1, in commit order, at most $2 of them.
 constexpr const char* operations_after =
@@ -182,25 +200,40 @@ constexpr const char* operations_in_intervals =
 
 #undef LLMOPS_AGGREGATE_COLUMNS
 
-/// The stored rollups and the commit number they hold every row up to.
-constexpr const char* rollup_watermark = "SELECT commit_seq FROM llmops_rollup_watermark";
+/// The commit number the stored rollups hold every row up to, and where their minutes begin.
+constexpr const char* rollup_watermark =
+    "SELECT commit_seq, fine_start FROM llmops_rollup_watermark";
 
 constexpr const char* rollup_days = "SELECT tenant_id, day, figures FROM llmops_rollup_days";
 
+constexpr const char* rollup_minutes =
+    "SELECT tenant_id, minute, figures FROM llmops_rollup_minutes WHERE minute >= $1::bigint";
+
 /// Locks the watermark for a snapshot; the snapshot goes on only from the watermark it follows.
 constexpr const char* lock_rollup_watermark =
-    "SELECT commit_seq FROM llmops_rollup_watermark FOR UPDATE";
+    "SELECT commit_seq, fine_start FROM llmops_rollup_watermark FOR UPDATE";
 
-constexpr const char* clear_rollup_days = "DELETE FROM llmops_rollup_days";
+constexpr const char* clear_rollups =
+    "DELETE FROM llmops_rollup_days; DELETE FROM llmops_rollup_minutes";
 
 constexpr const char* store_rollup_days = R"sql(
 INSERT INTO llmops_rollup_days (tenant_id, day, figures)
 SELECT * FROM unnest($1::text[], $2::bigint[], $3::bytea[])
 ON CONFLICT (tenant_id, day) DO UPDATE SET figures = excluded.figures)sql";
 
+constexpr const char* store_rollup_minutes = R"sql(
+INSERT INTO llmops_rollup_minutes (tenant_id, minute, figures)
+SELECT * FROM unnest($1::text[], $2::bigint[], $3::bytea[])
+ON CONFLICT (tenant_id, minute) DO UPDATE SET figures = excluded.figures)sql";
+
+/// Minutes before $1 (a minute number) are no longer kept.
+constexpr const char* drop_rollup_minutes =
+    "DELETE FROM llmops_rollup_minutes WHERE minute < $1::bigint";
+
 constexpr const char* store_rollup_watermark = R"sql(
-INSERT INTO llmops_rollup_watermark (commit_seq) VALUES ($1::bigint)
-ON CONFLICT (only_row) DO UPDATE SET commit_seq = excluded.commit_seq, taken_at = now())sql";
+INSERT INTO llmops_rollup_watermark (commit_seq, fine_start) VALUES ($1::bigint, $2::bigint)
+ON CONFLICT (only_row) DO UPDATE
+SET commit_seq = excluded.commit_seq, fine_start = excluded.fine_start, taken_at = now())sql";
 
 } // namespace llmops::storage::sql
 

@@ -527,6 +527,49 @@ BOOST_AUTO_TEST_CASE(recent_and_older_days_equal_sql) {
   f.stop();
   f.start();
   check_many_ranges(f.port, f.db, random, 30, window);
+
+  // Rollups whose minutes begin a day later, or that hold none (as stored before minutes were):
+  // the start reads the rows of the recent days they lack.
+  for (const std::string change :
+       {"UPDATE llmops_rollup_watermark SET fine_start = fine_start + 86400",
+        "UPDATE llmops_rollup_watermark SET fine_start = NULL"}) {
+    f.stop();
+    BOOST_REQUIRE_EQUAL(
+        f.db.scalar("WITH changed AS (" + change + " RETURNING 1) SELECT count(*) FROM changed"),
+        1);
+    f.db.scalar("WITH gone AS (DELETE FROM llmops_rollup_minutes m USING llmops_rollup_watermark w "
+                "WHERE w.fine_start IS NULL OR m.minute * 60 < w.fine_start RETURNING 1) "
+                "SELECT count(*) FROM gone");
+    f.start();
+    check_many_ranges(f.port, f.db, random, 20, window);
+  }
+}
+
+// A clean restart takes the finer buckets of recent days from the stored rollups, not from the
+// rows: rows deleted behind the service's back while it is down are still counted. (A white-box
+// check of where a start reads from; the service itself never deletes rows.)
+BOOST_AUTO_TEST_CASE(a_restart_reads_recent_minutes_from_the_rollups_not_the_rows) {
+  service_fixture f;
+  std::mt19937_64 random(515);
+  const time_window window = recent_days();
+  post_all(f.port, random_operations(400, random, window));
+  const std::int64_t start_s = window.base_s + 3 * 86400 + 1234;
+  const std::string target =
+      "/api/v1/llmops/metrics?group_by=agent_id&granularity=minute&start_date=" +
+      core::format_rfc3339(start_s * core::micros_per_second) +
+      "&end_date=" + core::format_rfc3339((start_s + 7 * 3600 + 17) * core::micros_per_second);
+  const auto reply = f.get(target);
+  BOOST_REQUIRE_GT(reply.json().at("data").at("total_operations").as_int64(), 0);
+  const std::string before = reply.body;
+
+  f.stop();
+  BOOST_REQUIRE_GT(f.db.scalar("SELECT count(*) FROM llmops_rollup_minutes"), 0);
+  BOOST_REQUIRE_GT(
+      f.db.scalar("WITH gone AS (DELETE FROM llmops_operations RETURNING 1) "
+                  "SELECT count(*) FROM gone"),
+      0);
+  f.start();
+  BOOST_REQUIRE_EQUAL(f.get(target).body, before);
 }
 
 // A second node on the same database: each sees the other's rows within the sync interval.
@@ -562,6 +605,7 @@ BOOST_AUTO_TEST_CASE(a_killed_node_restarts_from_rollups_and_the_rows_after_them
   {
     service_process node(db.conninfo(), rarely);
     post_all(node.port, random_operations(500, random, old_history, "before-"));
+    post_all(node.port, random_operations(300, random, recent_days(), "recent-before-"));
     kill(node.pid, SIGTERM);
     BOOST_REQUIRE_EQUAL(node.wait_exit(), 0);
   }
@@ -570,6 +614,7 @@ BOOST_AUTO_TEST_CASE(a_killed_node_restarts_from_rollups_and_the_rows_after_them
   {
     service_process node(db.conninfo(), rarely);
     post_all(node.port, random_operations(300, random, old_history, "after-"));
+    post_all(node.port, random_operations(300, random, recent_days(), "recent-after-"));
     kill(node.pid, SIGKILL);
     node.wait_exit();
   }
@@ -578,6 +623,7 @@ BOOST_AUTO_TEST_CASE(a_killed_node_restarts_from_rollups_and_the_rows_after_them
 
   service_process node(db.conninfo(), rarely);
   check_many_ranges(node.port, db, random, 40);
+  check_many_ranges(node.port, db, random, 40, recent_days());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
