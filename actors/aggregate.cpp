@@ -238,12 +238,8 @@ void tenant_aggregate::bucket::add(
     std::uint32_t agent) {
   all.add(op);
   latency.add(op.latency_us);
-  const std::size_t at = position_of(by_model, model);
-  if (model_latency.size() < by_model.size())
-    model_latency.insert(
-        model_latency.begin() + static_cast<std::ptrdiff_t>(at), core::latency_bins{});
-  by_model[at].second.add(op);
-  model_latency[at].add(op.latency_us);
+  add_keyed(by_model, model, op);
+  model_latency.add(model, op.latency_us);
   add_keyed(by_type, type, op);
   add_keyed(by_agent, agent, op);
   const std::int64_t second = core::floor_div(op.timestamp_us, core::micros_per_second);
@@ -254,14 +250,9 @@ void tenant_aggregate::bucket::add(
 void tenant_aggregate::bucket::add(const bucket& other) {
   all.add(other.all);
   latency.add(other.latency);
-  for (std::size_t i = 0; i < other.by_model.size(); ++i) {
-    const std::size_t at = position_of(by_model, other.by_model[i].first);
-    if (model_latency.size() < by_model.size())
-      model_latency.insert(
-          model_latency.begin() + static_cast<std::ptrdiff_t>(at), core::latency_bins{});
-    by_model[at].second.add(other.by_model[i].second);
-    model_latency[at].add(other.model_latency[i]);
-  }
+  for (const auto& [id, figures] : other.by_model)
+    add_keyed(by_model, id, figures);
+  model_latency.add(other.model_latency);
   for (const auto& [id, figures] : other.by_type)
     add_keyed(by_type, id, figures);
   for (const auto& [id, figures] : other.by_agent)
@@ -387,10 +378,14 @@ struct tenant_aggregate::accumulator {
   void add(const bucket& b, part& into) {
     all.add(b.all);
     latency.add(b.latency);
-    for (std::size_t i = 0; i < b.by_model.size(); ++i) {
-      auto& figures = into.by_model[position_of(into.by_model, b.by_model[i].first)].second;
-      figures.add(b.by_model[i].second);
-      figures.latency.add(b.model_latency[i]);
+    // Both sorted by model id: one sweep of each.
+    const auto& bins = b.model_latency.entries();
+    std::size_t next = 0;
+    for (const auto& [id, slice_of_model] : b.by_model) {
+      auto& figures = into.by_model[position_of(into.by_model, id)].second;
+      figures.add(slice_of_model);
+      for (; next < bins.size() && bins[next].key == id; ++next)
+        figures.latency.add(bins[next].bin, bins[next].count);
     }
     for (const auto& [id, figures] : b.by_type)
       add_keyed(into.by_type, id, figures);
@@ -492,7 +487,7 @@ void tenant_aggregate::encode(std::string& out, const bucket& b) const {
   for (std::size_t i = 0; i < b.by_model.size(); ++i) {
     core::put_text(out, models_.names[b.by_model[i].first]);
     put_slice(out, b.by_model[i].second);
-    b.model_latency[i].encode(out);
+    b.model_latency.encode(out, b.by_model[i].first);
   }
   for (const auto* keyed : {&b.by_type, &b.by_agent, &b.by_tenant}) {
     const auto& names = keyed == &b.by_type ? types_ : keyed == &b.by_agent ? agents_ : tenants_;
@@ -518,15 +513,14 @@ bool tenant_aggregate::decode(std::string_view& in, bucket& b) {
   for (std::uint64_t i = 0; ok && i < models; ++i) {
     std::string name;
     slice figures;
-    core::latency_bins bins;
-    ok = core::get_text(in, name) && get_slice(in, figures) && bins.decode(in);
+    ok = core::get_text(in, name) && get_slice(in, figures);
     if (!ok)
       break;
-    const std::size_t at = position_of(b.by_model, models_.intern(name));
-    if (b.by_model.size() != b.model_latency.size() + 1)
-      return false; // The same model twice.
-    b.model_latency.insert(b.model_latency.begin() + static_cast<std::ptrdiff_t>(at), bins);
-    b.by_model[at].second = figures;
+    const std::uint32_t id = models_.intern(name);
+    const std::size_t before = b.by_model.size();
+    b.by_model[position_of(b.by_model, id)].second = figures;
+    if (b.by_model.size() == before || !b.model_latency.decode(in, id))
+      return false; // The same model twice, or bins unreadable.
   }
   for (auto* keyed : {&b.by_type, &b.by_agent, &b.by_tenant}) {
     auto& names = keyed == &b.by_type ? types_ : keyed == &b.by_agent ? agents_ : tenants_;

@@ -183,7 +183,7 @@ private:
     totals all;
     core::latency_bins latency;
     std::vector<std::pair<std::uint32_t, slice>> by_model;  ///< Sorted by name id.
-    std::vector<core::latency_bins> model_latency;          ///< Parallel to by_model.
+    core::keyed_latency_bins model_latency;                 ///< Keyed by model name id.
     std::vector<std::pair<std::uint32_t, slice>> by_type;   ///< Sorted by name id.
     std::vector<std::pair<std::uint32_t, slice>> by_agent;  ///< Sorted by name id.
     std::vector<std::pair<std::uint32_t, slice>> by_tenant; ///< Sorted by name id, if kept.

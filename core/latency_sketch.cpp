@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <iterator>
 
 namespace llmops::core {
 
@@ -78,15 +79,27 @@ void latency_bins::add(const latency_bins& other) {
   bins_ = std::move(merged);
 }
 
-void latency_bins::encode(std::string& out) const {
-  // Bins as gaps from the previous one: mostly one byte each.
-  put_varint(out, bins_.size());
+namespace {
+
+// Bins as gaps from the previous one (mostly one byte each) and counts; bin_of and count_of
+// read an element of [first, last).
+template <class Iterator, class BinOf, class CountOf>
+void put_bins(std::string& out, Iterator first, Iterator last, BinOf bin_of, CountOf count_of) {
+  put_varint(out, static_cast<std::uint64_t>(std::distance(first, last)));
   std::uint16_t previous = 0;
-  for (const auto& [bin, count] : bins_) {
-    put_varint(out, static_cast<std::uint64_t>(bin - previous));
-    put_varint(out, count);
-    previous = bin;
+  for (auto it = first; it != last; ++it) {
+    put_varint(out, static_cast<std::uint64_t>(bin_of(*it) - previous));
+    put_varint(out, count_of(*it));
+    previous = bin_of(*it);
   }
+}
+
+} // namespace
+
+void latency_bins::encode(std::string& out) const {
+  put_bins(
+      out, bins_.begin(), bins_.end(), [](const auto& e) { return e.first; },
+      [](const auto& e) { return e.second; });
 }
 
 bool latency_bins::decode(std::string_view& in) {
@@ -109,19 +122,65 @@ bool latency_bins::decode(std::string_view& in) {
   return true;
 }
 
-void latency_histogram::add_bin(std::uint16_t bin, std::int64_t count) {
-  count_ += count;
-  if (!dense_.empty()) {
-    dense_[bin] += count;
-    return;
-  }
-  auto it = std::lower_bound(
-      sparse_.begin(), sparse_.end(), bin,
-      [](const auto& entry, std::uint16_t key) { return entry.first < key; });
-  if (it != sparse_.end() && it->first == bin)
-    it->second += count;
+namespace {
+
+bool entry_before(const keyed_latency_bins::entry& a, const keyed_latency_bins::entry& b) {
+  return a.key < b.key || (a.key == b.key && a.bin < b.bin);
+}
+
+} // namespace
+
+void keyed_latency_bins::add(std::uint32_t key, std::int64_t latency_us) {
+  const entry added{key, latency_scale::bin_of(latency_us), 1};
+  auto it = std::lower_bound(entries_.begin(), entries_.end(), added, entry_before);
+  if (it != entries_.end() && it->key == key && it->bin == added.bin)
+    ++it->count;
   else
-    sparse_.insert(it, {bin, count});
+    entries_.insert(it, added);
+}
+
+void keyed_latency_bins::add(const keyed_latency_bins& other) {
+  std::vector<entry> merged;
+  merged.reserve(entries_.size() + other.entries_.size());
+  auto a = entries_.begin();
+  auto b = other.entries_.begin();
+  while (a != entries_.end() || b != other.entries_.end()) {
+    if (b == other.entries_.end() || (a != entries_.end() && entry_before(*a, *b))) {
+      merged.push_back(*a++);
+    } else if (a == entries_.end() || entry_before(*b, *a)) {
+      merged.push_back(*b++);
+    } else {
+      merged.push_back({a->key, a->bin, a->count + b->count});
+      ++a;
+      ++b;
+    }
+  }
+  entries_ = std::move(merged);
+}
+
+void keyed_latency_bins::encode(std::string& out, std::uint32_t key) const {
+  auto first = std::lower_bound(entries_.begin(), entries_.end(), entry{key, 0, 0}, entry_before);
+  auto last = first;
+  while (last != entries_.end() && last->key == key)
+    ++last;
+  put_bins(
+      out, first, last, [](const entry& e) { return e.bin; },
+      [](const entry& e) { return e.count; });
+}
+
+bool keyed_latency_bins::decode(std::string_view& in, std::uint32_t key) {
+  latency_bins bins;
+  if (!bins.decode(in))
+    return false;
+  auto at = std::lower_bound(entries_.begin(), entries_.end(), entry{key, 0, 0}, entry_before);
+  if (at != entries_.end() && at->key == key)
+    return false;
+  std::vector<entry> added;
+  added.reserve(bins.bins().size());
+  for (const auto& [bin, count] : bins.bins())
+    added.push_back({key, bin, count});
+  entries_.insert(at, added.begin(), added.end());
+  return true;
 }
 
 void latency_histogram::make_dense() {
@@ -130,85 +189,137 @@ void latency_histogram::make_dense() {
     dense_[bin] += count;
   sparse_.clear();
   sparse_.shrink_to_fit();
+  sorted_ = 0;
+}
+
+void latency_histogram::settle() const {
+  if (sorted_ == sparse_.size())
+    return;
+  auto by_bin = [](const auto& a, const auto& b) { return a.first < b.first; };
+  const auto middle = sparse_.begin() + static_cast<std::ptrdiff_t>(sorted_);
+  if (!std::is_sorted(middle, sparse_.end(), by_bin)) // Often one bucket's bins: sorted.
+    std::sort(middle, sparse_.end(), by_bin);
+  std::inplace_merge(sparse_.begin(), middle, sparse_.end(), by_bin);
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < sparse_.size(); ++i) {
+    if (kept > 0 && sparse_[kept - 1].first == sparse_[i].first)
+      sparse_[kept - 1].second += sparse_[i].second;
+    else
+      sparse_[kept++] = sparse_[i];
+  }
+  sparse_.resize(kept);
+  sorted_ = kept;
+}
+
+void latency_histogram::settle_if_many() {
+  if (sparse_.size() - sorted_ <= dense_from)
+    return;
+  settle();
+  if (sparse_.size() > dense_from)
+    make_dense();
 }
 
 void latency_histogram::add(const latency_bins& bins) {
-  if (dense_.empty() && sparse_.size() + bins.bins().size() > dense_from)
-    make_dense();
-  if (!dense_.empty()) {
-    for (const auto& [bin, count] : bins.bins()) {
-      dense_[bin] += count;
-      count_ += count;
-    }
-    return;
-  }
-
-  // Merge two sorted lists in one pass.
-  std::vector<std::pair<std::uint16_t, std::int64_t>> merged;
-  merged.reserve(sparse_.size() + bins.bins().size());
-  auto a = sparse_.begin();
-  auto b = bins.bins().begin();
-  while (a != sparse_.end() || b != bins.bins().end()) {
-    if (b == bins.bins().end() || (a != sparse_.end() && a->first < b->first)) {
-      merged.push_back(*a++);
-    } else if (a == sparse_.end() || b->first < a->first) {
-      merged.emplace_back(b->first, b->second);
-      ++b;
-    } else {
-      merged.emplace_back(a->first, a->second + b->second);
-      ++a;
-      ++b;
-    }
-  }
   for (const auto& [bin, count] : bins.bins())
     count_ += count;
-  sparse_ = std::move(merged);
+  if (!dense_.empty()) {
+    for (const auto& [bin, count] : bins.bins())
+      dense_[bin] += count;
+    return;
+  }
+  sparse_.insert(sparse_.end(), bins.bins().begin(), bins.bins().end());
+  settle_if_many();
+}
+
+void latency_histogram::add(std::uint16_t bin, std::int64_t count) {
+  count_ += count;
+  if (!dense_.empty()) {
+    dense_[bin] += count;
+    return;
+  }
+  sparse_.emplace_back(bin, count);
+  settle_if_many();
 }
 
 void latency_histogram::add(const latency_histogram& other) {
-  if (!other.dense_.empty()) {
-    if (dense_.empty())
-      make_dense();
-    for (std::size_t i = 0; i < dense_.size(); ++i)
+  count_ += other.count_;
+  if (!other.dense_.empty() && dense_.empty())
+    make_dense();
+  if (!dense_.empty()) {
+    for (std::size_t i = 0; i < other.dense_.size(); ++i)
       dense_[i] += other.dense_[i];
-    count_ += other.count_;
+    for (const auto& [bin, count] : other.sparse_)
+      dense_[bin] += count;
     return;
   }
-  if (dense_.empty() && sparse_.size() + other.sparse_.size() > dense_from)
-    make_dense();
-  for (const auto& [bin, count] : other.sparse_)
-    add_bin(bin, count);
+  sparse_.insert(sparse_.end(), other.sparse_.begin(), other.sparse_.end());
+  settle_if_many();
 }
 
-double latency_histogram::value_at(std::int64_t rank) const {
+template <std::size_t N>
+std::array<double, N> latency_histogram::values_at(const std::array<std::int64_t, N>& ranks) const {
+  settle();
+  std::array<std::size_t, N> order; // Indexes of ranks, smallest rank first.
+  for (std::size_t i = 0; i < N; ++i)
+    order[i] = i;
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return ranks[a] < ranks[b];
+  });
+  std::array<double, N> values;
+  values.fill(latency_scale::value_of(latency_scale::bin_count - 1));
+  std::size_t next = 0;
   std::int64_t seen = 0;
+  auto pass = [&](std::uint16_t bin, std::int64_t count) {
+    seen += count;
+    for (; next < N && seen > ranks[order[next]]; ++next)
+      values[order[next]] = latency_scale::value_of(bin);
+    return next == N;
+  };
   if (!dense_.empty()) {
-    for (std::size_t bin = 0; bin < dense_.size(); ++bin) {
-      seen += dense_[bin];
-      if (seen > rank)
-        return latency_scale::value_of(static_cast<std::uint16_t>(bin));
-    }
+    for (std::size_t bin = 0; bin < dense_.size(); ++bin)
+      if (pass(static_cast<std::uint16_t>(bin), dense_[bin]))
+        break;
   } else {
-    for (const auto& [bin, count] : sparse_) {
-      seen += count;
-      if (seen > rank)
-        return latency_scale::value_of(bin);
-    }
+    for (const auto& [bin, count] : sparse_)
+      if (pass(bin, count))
+        break;
   }
-  return latency_scale::value_of(latency_scale::bin_count - 1);
+  return values;
+}
+
+template <std::size_t N>
+std::array<double, N> latency_histogram::quantiles_ms(const std::array<double, N>& qs) const {
+  // percentile_cont: the value at fractional rank q * (n - 1), between its two neighbours.
+  std::array<std::int64_t, 2 * N> ranks;
+  std::array<double, N> fractions;
+  for (std::size_t i = 0; i < N; ++i) {
+    const double rank = std::clamp(qs[i], 0.0, 1.0) * static_cast<double>(count_ - 1);
+    ranks[2 * i] = static_cast<std::int64_t>(std::floor(rank));
+    ranks[2 * i + 1] = std::min(ranks[2 * i] + 1, count_ - 1);
+    fractions[i] = rank - static_cast<double>(ranks[2 * i]);
+  }
+  const auto values = values_at(ranks);
+  std::array<double, N> quantiles;
+  for (std::size_t i = 0; i < N; ++i) {
+    const double low = values[2 * i];
+    const double high = fractions[i] > 0.0 ? values[2 * i + 1] : low;
+    quantiles[i] = (low + fractions[i] * (high - low)) / 1000.0;
+  }
+  return quantiles;
 }
 
 std::optional<double> latency_histogram::quantile_ms(double q) const {
   if (count_ == 0)
     return std::nullopt;
+  return quantiles_ms(std::array<double, 1>{q})[0];
+}
 
-  // percentile_cont: the value at fractional rank q * (n - 1), between its two neighbours.
-  const double rank = std::clamp(q, 0.0, 1.0) * static_cast<double>(count_ - 1);
-  const auto below = static_cast<std::int64_t>(std::floor(rank));
-  const double fraction = rank - static_cast<double>(below);
-  const double low = value_at(below);
-  const double high = fraction > 0.0 ? value_at(below + 1) : low;
-  return (low + fraction * (high - low)) / 1000.0;
+std::array<double, reported_percentile_count> latency_histogram::reported_ms() const {
+  std::array<double, reported_percentile_count> qs;
+  std::copy(std::begin(reported_percentiles), std::end(reported_percentiles), qs.begin());
+  if (count_ == 0)
+    return {};
+  return quantiles_ms(qs);
 }
 
 } // namespace llmops::core

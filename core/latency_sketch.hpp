@@ -1,6 +1,9 @@
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -52,12 +55,43 @@ private:
   std::vector<std::pair<std::uint16_t, std::uint32_t>> bins_;
 };
 
+/// The bins of several keys (a bucket's models) in one vector sorted by key, then bin: one
+/// allocation however many keys, read in one sweep. Each key's bins encode as latency_bins.
+class keyed_latency_bins {
+public:
+  struct entry {
+    std::uint32_t key = 0;
+    std::uint16_t bin = 0;
+    std::uint32_t count = 0;
+  };
+
+  void add(std::uint32_t key, std::int64_t latency_us);
+  void add(const keyed_latency_bins& other);
+
+  const std::vector<entry>& entries() const { return entries_; }
+
+  /// The bins of key, in the encoding of latency_bins; decode adds them (key must have none).
+  void encode(std::string& out, std::uint32_t key) const;
+  bool decode(std::string_view& in, std::uint32_t key);
+
+private:
+  std::vector<entry> entries_;
+};
+
+/// The percentiles every metrics answer reports.
+constexpr double reported_percentiles[] = {0.5, 0.9, 0.95, 0.99};
+constexpr const char* reported_percentile_names[] = {"p50", "p90", "p95", "p99"};
+constexpr std::size_t reported_percentile_count = std::size(reported_percentiles);
+
 /// Bins summed over many buckets while answering a question: sparse while small, dense
-/// once it holds many bins, so that merging stays linear in what is added.
+/// once it holds many bins, so that merging stays linear in what is added. Sparse bins are
+/// appended as they come and sorted when read, so that summing many small buckets costs no
+/// merge each. Reading sorts them: not to be read from two threads at once.
 class latency_histogram {
 public:
   void add(const latency_bins& bins);
   void add(const latency_histogram& other);
+  void add(std::uint16_t bin, std::int64_t count);
 
   std::int64_t count() const { return count_; }
 
@@ -65,22 +99,33 @@ public:
   /// as PostgreSQL's percentile_cont does; nullopt when empty.
   std::optional<double> quantile_ms(double q) const;
 
+  /// quantile_ms of each reported percentile, zeros when empty, found in one sweep.
+  std::array<double, reported_percentile_count> reported_ms() const;
+
 private:
   static constexpr std::size_t dense_from = 256;
 
-  void add_bin(std::uint16_t bin, std::int64_t count);
   void make_dense();
 
-  // The value of the rank-th smallest latency (0-based), in microseconds.
-  double value_at(std::int64_t rank) const;
+  /// Sorts the bins appended since the last call into the sorted ones, summing equal bins.
+  void settle() const;
 
-  std::vector<std::pair<std::uint16_t, std::int64_t>> sparse_; ///< Sorted by bin.
-  std::vector<std::int64_t> dense_;                            ///< bin_count long, or empty.
+  /// Settles, and goes dense when that leaves many bins, once many bins were appended.
+  void settle_if_many();
+
+  /// The values of the latencies of the given ranks (0-based), in microseconds.
+  template <std::size_t N>
+  std::array<double, N> values_at(const std::array<std::int64_t, N>& ranks) const;
+
+  /// quantile_ms of each of qs, with count_ > 0.
+  template <std::size_t N>
+  std::array<double, N> quantiles_ms(const std::array<double, N>& qs) const;
+
+  /// Sorted by bin, with no bin twice, up to sorted_; appended bins after that.
+  mutable std::vector<std::pair<std::uint16_t, std::int64_t>> sparse_;
+  mutable std::size_t sorted_ = 0;
+  std::vector<std::int64_t> dense_; ///< bin_count long, or empty.
   std::int64_t count_ = 0;
 };
-
-/// The percentiles every metrics answer reports.
-constexpr double reported_percentiles[] = {0.5, 0.9, 0.95, 0.99};
-constexpr const char* reported_percentile_names[] = {"p50", "p90", "p95", "p99"};
 
 } // namespace llmops::core

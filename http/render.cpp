@@ -59,10 +59,9 @@ double ratio(std::int64_t part, std::int64_t whole) {
 // p50, p90, p95 and p99 in milliseconds, rounded to the microsecond; zeros when empty.
 void write_percentiles(json_writer& json, const core::latency_histogram& latency) {
   json.begin_object();
-  for (std::size_t i = 0; i < std::size(core::reported_percentiles); ++i) {
-    const double value = latency.quantile_ms(core::reported_percentiles[i]).value_or(0.0);
-    json.key(core::reported_percentile_names[i]).number(std::round(value * 1000.0) / 1000.0);
-  }
+  const auto values = latency.reported_ms();
+  for (std::size_t i = 0; i < values.size(); ++i)
+    json.key(core::reported_percentile_names[i]).number(std::round(values[i] * 1000.0) / 1000.0);
   json.end_object();
 }
 

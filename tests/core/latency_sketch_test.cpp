@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/test/unit_test.hpp>
 #include <cmath>
+#include <map>
 #include <random>
 
 using namespace llmops;
@@ -112,6 +113,61 @@ BOOST_AUTO_TEST_CASE(encodes_compactly_and_refuses_damage) {
   std::string_view cut = std::string_view(blob).substr(0, blob.size() - 1);
   BOOST_REQUIRE(!back.decode(cut));
   BOOST_REQUIRE(!latency_histogram{}.quantile_ms(0.5));
+}
+
+// All reported percentiles found in one sweep equal each one asked alone, small counts (whose
+// neighbouring ranks coincide) and dense histograms alike.
+BOOST_AUTO_TEST_CASE(reported_percentiles_in_one_sweep_equal_each_alone) {
+  std::mt19937_64 random(8);
+  for (std::size_t n : {0u, 1u, 2u, 3u, 4u, 7u, 20u, 101u, 5000u}) {
+    latency_histogram histogram;
+    for (std::size_t i = 0; i < n; ++i) {
+      latency_bins one;
+      one.add(static_cast<std::int64_t>(random() % 3'000'000));
+      histogram.add(one);
+    }
+    const auto all = histogram.reported_ms();
+    for (std::size_t i = 0; i < all.size(); ++i)
+      BOOST_REQUIRE_EQUAL(
+          all[i], histogram.quantile_ms(core::reported_percentiles[i]).value_or(0.0));
+  }
+}
+
+// A bucket's models in one vector: each model's bins encode as its own latency_bins would,
+// read back the same, and add up like the bins of each model.
+BOOST_AUTO_TEST_CASE(keyed_bins_match_bins_kept_apart) {
+  std::mt19937_64 random(16);
+  core::keyed_latency_bins keyed;
+  core::keyed_latency_bins other;
+  std::map<std::uint32_t, latency_bins> apart;
+  for (int i = 0; i < 3000; ++i) {
+    const auto key = static_cast<std::uint32_t>(random() % 7);
+    const auto us = static_cast<std::int64_t>(random() % 100'000);
+    (i % 2 == 0 ? keyed : other).add(key, us);
+    latency_bins one;
+    one.add(us);
+    apart[key].add(one);
+  }
+  keyed.add(other);
+  core::keyed_latency_bins back;
+  for (const auto& [key, bins] : apart) {
+    std::string mine;
+    std::string theirs;
+    keyed.encode(mine, key);
+    bins.encode(theirs);
+    BOOST_REQUIRE(mine == theirs);
+    std::string_view in = mine;
+    BOOST_REQUIRE(back.decode(in, key));
+    BOOST_REQUIRE(in.empty());
+    in = mine;
+    BOOST_REQUIRE(!back.decode(in, key)); // The key has its bins already.
+  }
+  BOOST_REQUIRE_EQUAL(back.entries().size(), keyed.entries().size());
+  for (std::size_t i = 0; i < back.entries().size(); ++i) {
+    BOOST_REQUIRE_EQUAL(back.entries()[i].key, keyed.entries()[i].key);
+    BOOST_REQUIRE_EQUAL(back.entries()[i].bin, keyed.entries()[i].bin);
+    BOOST_REQUIRE_EQUAL(back.entries()[i].count, keyed.entries()[i].count);
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
