@@ -167,6 +167,7 @@ std::optional<resolved_range> resolve_range(
     const metrics_range& asked, const time_span& stored, std::int64_t now_s, std::string& error) {
   resolved_range range;
   range.by_agent = asked.by_agent;
+  range.percentiles = asked.percentiles;
 
   // Open ends follow the stored data, so that "everything" means everything.
   range.end_s = asked.end_s.value_or(std::max(now_s + 1, stored ? stored->second + 1 : now_s + 1));
@@ -372,15 +373,17 @@ struct tenant_aggregate::accumulator {
   totals all;
   core::latency_histogram latency;
   bool by_agent = false;
+  bool percentiles = true;
   part own;
   part older;
 
   void add(const bucket& b, part& into) {
     all.add(b.all);
-    latency.add(b.latency);
+    if (percentiles)
+      latency.add(b.latency);
     // Both sorted by model id: one sweep of each.
     const auto& bins = b.model_latency.entries();
-    std::size_t next = 0;
+    std::size_t next = percentiles ? 0 : bins.size();
     for (const auto& [id, slice_of_model] : b.by_model) {
       auto& figures = into.by_model[position_of(into.by_model, id)].second;
       figures.add(slice_of_model);
@@ -447,6 +450,7 @@ metrics_summary tenant_aggregate::summarize(
   // Totals and breakdowns over the whole range, keyed by name id while summing.
   accumulator sums;
   sums.by_agent = range.by_agent;
+  sums.percentiles = range.percentiles;
   auto add = [&](const tenant_aggregate& source, const bucket& b) {
     sums.add(b, &source == this ? sums.own : sums.older);
   };
@@ -463,7 +467,8 @@ metrics_summary tenant_aggregate::summarize(
     trend_point point{t, {}};
     auto add_point = [&](const tenant_aggregate&, const bucket& b) {
       point.figures.add(b.all);
-      point.figures.latency.add(b.latency);
+      if (range.percentiles)
+        point.figures.latency.add(b.latency);
     };
     each_bucket(t, next, fine_start_s, older, add_point);
     summary.trend.push_back(std::move(point));

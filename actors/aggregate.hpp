@@ -65,7 +65,8 @@ struct metrics_range {
   std::optional<std::int64_t> start_s;
   std::optional<std::int64_t> end_s;
   std::optional<granularity> step;
-  bool by_agent = false; ///< group_by=agent_id: report each agent's figures.
+  bool by_agent = false;   ///< group_by=agent_id: report each agent's figures.
+  bool percentiles = true; ///< Latency distributions wanted (cost analysis has none).
 };
 
 /// A metrics range with both ends and the trend granularity settled.
@@ -74,6 +75,7 @@ struct resolved_range {
   std::int64_t end_s = 0;   ///< Exclusive.
   granularity step = granularity::day;
   bool by_agent = false;
+  bool percentiles = true;
 };
 
 /// First and last second holding an operation.
@@ -94,7 +96,8 @@ struct trend_point {
 /// Everything /metrics and /cost-analysis report, for one tenant or merged across tenants.
 struct metrics_summary {
   totals all;
-  core::latency_histogram latency; ///< Of every operation in range.
+  core::latency_histogram latency; ///< Of every operation in range; the latency histograms
+                                   ///< here stay empty unless the range asked percentiles.
   std::map<std::string, measured_slice> by_model;
   std::map<std::string, slice> by_type;
   std::map<std::string, slice> by_agent; ///< Filled when asked; "" holds operations without one.

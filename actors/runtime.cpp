@@ -23,6 +23,38 @@ constexpr std::size_t rebuild_chunk_rows = 10'000;
 // How long a shutdown waits for the writer to commit what it holds.
 constexpr std::chrono::seconds drain_timeout{30};
 
+// Sends stored days or minutes to the registry as they are read, a message per run of one
+// tenant's, so that decoding them overlaps reading the next ones.
+class piece_sender {
+public:
+  piece_sender(caf::actor registry, bool minutes)
+      : registry_(std::move(registry)), minutes_(minutes) {}
+
+  void add(storage::rollup_piece&& piece) {
+    if (!run_.empty() && run_.front().tenant_id != piece.tenant_id)
+      flush();
+    run_.push_back(std::move(piece));
+    ++count_;
+  }
+
+  void flush() {
+    if (run_.empty())
+      return;
+    auto pieces = std::make_shared<storage::rollup_set>();
+    (minutes_ ? pieces->minutes : pieces->days) = std::move(run_);
+    run_.clear();
+    caf::anon_send(registry_, load_atom::value, std::move(pieces));
+  }
+
+  std::int64_t count() const { return count_; }
+
+private:
+  caf::actor registry_;
+  bool minutes_;
+  std::vector<storage::rollup_piece> run_;
+  std::int64_t count_ = 0;
+};
+
 } // namespace
 
 struct runtime::impl {
@@ -77,8 +109,7 @@ bool runtime::start(std::string& error) {
 
   // Rebuild the aggregates from the durable truth before any new row can arrive: the stored
   // rollups, then the rows committed since (and those of recent days whose finer buckets were
-  // not stored). Each tenant's buckets go to the actors as soon as they are read, so that
-  // decoding them overlaps reading the next ones.
+  // not stored).
   const auto started = std::chrono::steady_clock::now();
   std::optional<storage::rollup_mark> mark;
   auto status = storage::load_rollup_watermark(*conn, mark);
@@ -91,36 +122,21 @@ bool runtime::start(std::string& error) {
   d.registry = spawn_tenant_registry(*d.system, settings);
   const std::int64_t now_s = core::floor_div(core::now_micros(), core::micros_per_second);
   const std::int64_t fine_start_s = kept_fine_start(now_s, d.config.metrics_recent_days);
-  std::int64_t rollup_days = 0;
-  std::int64_t rollup_minutes = 0;
-  auto pieces = std::make_shared<storage::rollup_set>();
-  auto send_pieces = [&] {
-    if (pieces->days.empty() && pieces->minutes.empty())
-      return;
-    caf::anon_send(d.registry, load_atom::value, std::move(pieces));
-    pieces = std::make_shared<storage::rollup_set>();
-  };
-  auto add_piece = [&](auto kind, storage::rollup_piece&& piece) {
-    if (!((*pieces).*kind).empty() && ((*pieces).*kind).front().tenant_id != piece.tenant_id)
-      send_pieces();
-    ((*pieces).*kind).push_back(std::move(piece));
-  };
+  piece_sender days{d.registry, false};
+  piece_sender minutes{d.registry, true};
   if (mark)
-    status = storage::load_rollup_days(*conn, [&](storage::rollup_piece&& day) {
-      ++rollup_days;
-      add_piece(&storage::rollup_set::days, std::move(day));
-    });
-  send_pieces();
+    status = storage::load_rollup_days(
+        *conn, [&](storage::rollup_piece&& day) { days.add(std::move(day)); });
+  days.flush();
   if (status.ok() && mark && mark->fine_start_s)
     status = storage::load_rollup_minutes(*conn, fine_start_s, [&](storage::rollup_piece&& minute) {
-      ++rollup_minutes;
-      add_piece(&storage::rollup_set::minutes, std::move(minute));
+      minutes.add(std::move(minute));
     });
+  minutes.flush();
   if (!status.ok()) {
     error = "loading rollups failed: " + status.message();
     return false;
   }
-  send_pieces();
   const auto rollups_read = std::chrono::steady_clock::now();
 
   // Rows after the watermark go to every bucket; those of recent days at or before it only to
@@ -179,8 +195,8 @@ bool runtime::start(std::string& error) {
             const auto elapsed =
                 duration_cast<milliseconds>(std::chrono::steady_clock::now() - started);
             log.info(
-                "metrics loaded rollup_days=" + std::to_string(rollup_days) +
-                " rollup_minutes=" + std::to_string(rollup_minutes) +
+                "metrics loaded rollup_days=" + std::to_string(days.count()) +
+                " rollup_minutes=" + std::to_string(minutes.count()) +
                 " rows=" + std::to_string(rows) + " tenants=" + std::to_string(stats.tenants) +
                 " operations=" + std::to_string(stats.operations) +
                 " buckets_second=" + std::to_string(stats.buckets[0]) +

@@ -195,20 +195,28 @@ void latency_histogram::make_dense() {
 void latency_histogram::settle() const {
   if (sorted_ == sparse_.size())
     return;
-  auto by_bin = [](const auto& a, const auto& b) { return a.first < b.first; };
-  const auto middle = sparse_.begin() + static_cast<std::ptrdiff_t>(sorted_);
-  if (!std::is_sorted(middle, sparse_.end(), by_bin)) // Often one bucket's bins: sorted.
-    std::sort(middle, sparse_.end(), by_bin);
-  std::inplace_merge(sparse_.begin(), middle, sparse_.end(), by_bin);
-  std::size_t kept = 0;
-  for (std::size_t i = 0; i < sparse_.size(); ++i) {
-    if (kept > 0 && sparse_[kept - 1].first == sparse_[i].first)
-      sparse_[kept - 1].second += sparse_[i].second;
-    else
-      sparse_[kept++] = sparse_[i];
+
+  // Counting instead of sorting: sum every entry into its bin in a scratch table, marking the
+  // bins used, then read the marked bins back in order. Linear in the entries; the scratch is
+  // left zeroed for the next call on this thread.
+  constexpr std::size_t word_bits = 64;
+  static_assert(latency_scale::bin_count % word_bits == 0);
+  thread_local std::array<std::int64_t, latency_scale::bin_count> counts{};
+  thread_local std::array<std::uint64_t, latency_scale::bin_count / word_bits> used{};
+  for (const auto& [bin, count] : sparse_) {
+    counts[bin] += count;
+    used[bin / word_bits] |= std::uint64_t{1} << (bin % word_bits);
   }
-  sparse_.resize(kept);
-  sorted_ = kept;
+  sparse_.clear();
+  for (std::size_t word = 0; word < used.size(); ++word) {
+    for (std::uint64_t bits = used[word]; bits != 0; bits &= bits - 1) {
+      const auto bin = static_cast<std::uint16_t>(word * word_bits + __builtin_ctzll(bits));
+      sparse_.emplace_back(bin, counts[bin]);
+      counts[bin] = 0;
+    }
+    used[word] = 0;
+  }
+  sorted_ = sparse_.size();
 }
 
 void latency_histogram::settle_if_many() {

@@ -456,6 +456,7 @@ void api::get_metrics(
     fail(request, respond, *error);
     return;
   }
+  job->range.percentiles = !cost_view;
   if (auto error = resolve_scope(
           request.has_tenant_header, request.tenant_header, tenant_param, job->tenant_id)) {
     fail(request, respond, *error);

@@ -152,6 +152,15 @@ BOOST_AUTO_TEST_CASE(any_range_equals_brute_force) {
       }
       BOOST_REQUIRE_EQUAL(got.all.by_status[s], count);
     }
+
+    // Without percentiles (cost analysis) the same sums, and no latency distribution.
+    range.percentiles = false;
+    const metrics_summary costs = aggregate.summarize(range);
+    require_equal(costs.all, expected.all);
+    require_equal(costs.by_model, expected.by_model);
+    BOOST_REQUIRE_EQUAL(costs.latency.count(), 0);
+    for (const auto& [model, figures] : costs.by_model)
+      BOOST_REQUIRE_EQUAL(figures.latency.count(), 0);
   }
 }
 
