@@ -3,9 +3,10 @@
 //
 //   copy_rows CONNINFO ROWS BATCH ceiling   rows shaped like the benchmark's requests: the
 //                                            storage ceiling of batch ingestion
-//   copy_rows CONNINFO ROWS BATCH history   history for the read scenarios: 1000 tenants,
-//                                            20 models, 40 agents, six kinds of call, a tenth
-//                                            failing, timestamps over the last 90 days
+//   copy_rows CONNINFO ROWS BATCH history [TENANTS]
+//                                            history for the read scenarios: 1000 tenants (or
+//                                            TENANTS), 20 models, 40 agents, six kinds of call,
+//                                            a tenth failing, timestamps over the last 90 days
 
 #include <chrono>
 #include <cstdio>
@@ -42,8 +43,9 @@ const char* const statuses[] = {"success", "success", "success", "success", "suc
 } // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 5 || (std::strcmp(argv[4], "ceiling") != 0 && std::strcmp(argv[4], "history") != 0)) {
-    std::fprintf(stderr, "usage: copy_rows CONNINFO ROWS BATCH ceiling|history\n");
+  if (argc < 5 || argc > 6 ||
+      (std::strcmp(argv[4], "ceiling") != 0 && std::strcmp(argv[4], "history") != 0)) {
+    std::fprintf(stderr, "usage: copy_rows CONNINFO ROWS BATCH ceiling|history [TENANTS]\n");
     return 2;
   }
   PGconn* conn = PQconnectdb(argv[1]);
@@ -54,6 +56,11 @@ int main(int argc, char** argv) {
   const long rows = std::atol(argv[2]);
   const long batch = std::atol(argv[3]);
   const bool history = std::strcmp(argv[4], "history") == 0;
+  const long tenants = argc == 6 ? std::atol(argv[5]) : 1000;
+  if (tenants < 1) {
+    std::fprintf(stderr, "copy_rows: TENANTS must be positive\n");
+    return 2;
+  }
   std::mt19937_64 random(std::random_device{}());
   const long run = static_cast<long>(random() % 1000000000);
   const long now = static_cast<long>(std::time(nullptr));
@@ -80,7 +87,7 @@ int main(int argc, char** argv) {
           line, sizeof line,
           "tenant-%ld\tcopy-%ld-%ld\t%s.%06ld+00\t%s\t%s\t%s\tagent-%ld\t%ld\t%ld\t%ld\t%ld\t%ld\t{"
           "}\t%ld\t0\t%s\t%ld\t1\n",
-          static_cast<long>(random() % 1000), run, done, stamp,
+          static_cast<long>(random() % tenants), run, done, stamp,
           static_cast<long>(random() % 1000000), types[random() % 6], model,
           statuses[random() % 10], static_cast<long>(random() % 40), prompt, completion,
           prompt + completion, static_cast<long>(random() % 9000000) + 80000,
