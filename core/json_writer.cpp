@@ -1,13 +1,60 @@
 #include "core/json_writer.hpp"
 
+#include "core/time.hpp"
+
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
 namespace llmops::core {
 
+namespace {
+
+bool needs_escape(char c) {
+  return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20;
+}
+
+// Appends value / 10^scale with trailing zeros trimmed, without allocating.
+void append_decimal(std::string& out, std::int64_t value, int scale) {
+  const bool negative = value < 0;
+  std::uint64_t magnitude =
+      negative ? static_cast<std::uint64_t>(-(value + 1)) + 1 : static_cast<std::uint64_t>(value);
+  std::uint64_t divisor = 1;
+  for (int i = 0; i < scale; ++i)
+    divisor *= 10;
+
+  char buffer[48];
+  char* end = buffer;
+  if (negative)
+    *end++ = '-';
+  end = std::to_chars(end, buffer + sizeof buffer, magnitude / divisor).ptr;
+  std::uint64_t fraction = magnitude % divisor;
+  if (fraction != 0) {
+    int digits = scale;
+    while (fraction % 10 == 0) {
+      fraction /= 10;
+      --digits;
+    }
+    *end++ = '.';
+    for (int i = digits - 1; i >= 0; --i) {
+      end[i] = static_cast<char>('0' + fraction % 10);
+      fraction /= 10;
+    }
+    end += digits;
+  }
+  out.append(buffer, end);
+}
+
+} // namespace
+
 void append_json_string(std::string& out, std::string_view value) {
   static constexpr char hex[] = "0123456789abcdef";
   out.push_back('"');
+  if (std::none_of(value.begin(), value.end(), needs_escape)) {
+    out.append(value);
+    out.push_back('"');
+    return;
+  }
   for (char c : value) {
     switch (c) {
     case '"':
@@ -39,22 +86,9 @@ void append_json_string(std::string& out, std::string_view value) {
 }
 
 std::string format_decimal(std::int64_t value, int scale) {
-  const bool negative = value < 0;
-  std::uint64_t magnitude =
-      negative ? static_cast<std::uint64_t>(-(value + 1)) + 1 : static_cast<std::uint64_t>(value);
-  std::uint64_t divisor = 1;
-  for (int i = 0; i < scale; ++i)
-    divisor *= 10;
-
-  std::string text = negative ? "-" : "";
-  text += std::to_string(magnitude / divisor);
-  std::uint64_t fraction = magnitude % divisor;
-  if (fraction == 0)
-    return text;
-  std::string digits = std::to_string(fraction);
-  digits.insert(0, static_cast<std::size_t>(scale) - digits.size(), '0');
-  digits.erase(digits.find_last_not_of('0') + 1);
-  return text + "." + digits;
+  std::string text;
+  append_decimal(text, value, scale);
+  return text;
 }
 
 void json_writer::before_value() {
@@ -111,7 +145,8 @@ json_writer& json_writer::string(std::string_view value) {
 
 json_writer& json_writer::number(std::int64_t value) {
   before_value();
-  out_ += std::to_string(value);
+  char buffer[24];
+  out_.append(buffer, std::to_chars(buffer, buffer + sizeof buffer, value).ptr);
   return *this;
 }
 
@@ -147,7 +182,15 @@ json_writer& json_writer::raw(std::string_view json) {
 
 json_writer& json_writer::decimal(std::int64_t value, int scale) {
   before_value();
-  out_ += format_decimal(value, scale);
+  append_decimal(out_, value, scale);
+  return *this;
+}
+
+json_writer& json_writer::timestamp(std::int64_t at_us) {
+  before_value();
+  out_.push_back('"');
+  append_rfc3339(out_, at_us);
+  out_.push_back('"');
   return *this;
 }
 

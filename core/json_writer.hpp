@@ -28,6 +28,12 @@ public:
   /// Appends value / 10^scale as an exact decimal, trailing zeros trimmed: (1250500, 3) -> 1250.5.
   json_writer& decimal(std::int64_t value, int scale);
 
+  /// Appends at as an RFC 3339 string (core::format_rfc3339).
+  json_writer& timestamp(std::int64_t at_us);
+
+  /// Makes room for bytes of text, for answers whose size is known roughly.
+  void reserve(std::size_t bytes) { out_.reserve(bytes); }
+
   const std::string& text() const { return out_; }
 
   std::string take() { return std::move(out_); }

@@ -143,24 +143,54 @@ std::optional<micros> parse_date_param(std::string_view text) {
   return parse_rfc3339(text);
 }
 
-std::string format_rfc3339(micros at) {
+namespace {
+
+// Writes value as exactly width decimal digits (value must fit).
+char* put_digits(char* at, std::int64_t value, int width) {
+  for (int i = width - 1; i >= 0; --i) {
+    at[i] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  }
+  return at + width;
+}
+
+} // namespace
+
+void append_rfc3339(std::string& out, micros at) {
   const std::int64_t seconds = floor_div(at, micros_per_second);
   const micros fraction = at - seconds * micros_per_second;
   const std::int64_t days = floor_div(seconds, seconds_per_day);
   const std::int64_t second_of_day = seconds - days * seconds_per_day;
   const civil_date date = civil_from_days(days);
 
-  char buffer[40];
-  int length = std::snprintf(
-      buffer, sizeof buffer, "%04lld-%02u-%02uT%02lld:%02lld:%02lld",
-      static_cast<long long>(date.year), date.month, date.day,
-      static_cast<long long>(second_of_day / 3600), static_cast<long long>(second_of_day / 60 % 60),
-      static_cast<long long>(second_of_day % 60));
-  if (fraction != 0)
-    length += std::snprintf(
-        buffer + length, sizeof buffer - length, ".%06lld", static_cast<long long>(fraction));
-  buffer[length++] = 'Z';
-  return std::string(buffer, static_cast<std::size_t>(length));
+  char buffer[48];
+  char* end = buffer;
+  if (date.year >= 0 && date.year <= 9999)
+    end = put_digits(end, date.year, 4);
+  else
+    end += std::snprintf(end, 24, "%04lld", static_cast<long long>(date.year));
+  *end++ = '-';
+  end = put_digits(end, date.month, 2);
+  *end++ = '-';
+  end = put_digits(end, date.day, 2);
+  *end++ = 'T';
+  end = put_digits(end, second_of_day / 3600, 2);
+  *end++ = ':';
+  end = put_digits(end, second_of_day / 60 % 60, 2);
+  *end++ = ':';
+  end = put_digits(end, second_of_day % 60, 2);
+  if (fraction != 0) {
+    *end++ = '.';
+    end = put_digits(end, fraction, 6);
+  }
+  *end++ = 'Z';
+  out.append(buffer, end);
+}
+
+std::string format_rfc3339(micros at) {
+  std::string text;
+  append_rfc3339(text, at);
+  return text;
 }
 
 micros now_micros() {

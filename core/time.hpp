@@ -23,6 +23,9 @@ std::optional<micros> parse_date_param(std::string_view text);
 /// Renders "YYYY-MM-DDTHH:MM:SSZ", with ".ffffff" only when the instant has a fraction.
 std::string format_rfc3339(micros at);
 
+/// Appends format_rfc3339(at) to out.
+void append_rfc3339(std::string& out, micros at);
+
 /// Current wall-clock time.
 micros now_micros();
 

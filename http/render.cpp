@@ -31,7 +31,7 @@ void write_operation(json_writer& json, const core::operation_record& op) {
   json.key("cost_usd").decimal(op.cost_nusd, 9);
   json.key("cost_source").string(core::cost_sources[op.cost_source]);
   json.key("status").string(core::operation_statuses[op.status]);
-  json.key("timestamp").string(core::format_rfc3339(op.timestamp_us));
+  json.key("timestamp").timestamp(op.timestamp_us);
   json.key("metadata").raw(op.metadata_json);
   json.end_object();
 }
@@ -48,8 +48,8 @@ void write_map(
 }
 
 void write_period(json_writer& json, const actors::resolved_range& range) {
-  json.key("period_start").string(core::format_rfc3339(range.start_s * core::micros_per_second));
-  json.key("period_end").string(core::format_rfc3339(range.end_s * core::micros_per_second));
+  json.key("period_start").timestamp(range.start_s * core::micros_per_second);
+  json.key("period_end").timestamp(range.end_s * core::micros_per_second);
 }
 
 double ratio(std::int64_t part, std::int64_t whole) {
@@ -159,9 +159,17 @@ api_response render_batch_response(
   return response;
 }
 
+// Room for an answer's text: a fixed part and about this much per model, agent or point.
+constexpr std::size_t answer_fixed_bytes = 2048;
+constexpr std::size_t answer_bytes_per_entry = 256;
+
 std::string render_metrics(const actors::metrics_result& result) {
   const auto& all = result.summary.all;
   json_writer json;
+  json.reserve(
+      answer_fixed_bytes +
+      answer_bytes_per_entry * (result.summary.by_model.size() + result.summary.by_agent.size() +
+                                result.summary.trend.size()));
   json.begin_object();
   json.key("success").boolean(true);
   json.key("data").begin_object();
@@ -216,8 +224,7 @@ std::string render_metrics(const actors::metrics_result& result) {
   json.key("time_series").begin_array();
   for (const auto& point : summary.trend) {
     json.begin_object();
-    json.key("period_start")
-        .string(core::format_rfc3339(point.period_start_s * core::micros_per_second));
+    json.key("period_start").timestamp(point.period_start_s * core::micros_per_second);
     write_figures(json, point.figures);
     json.key("latency_percentiles_ms");
     write_percentiles(json, point.figures.latency);
@@ -234,6 +241,10 @@ std::string render_metrics(const actors::metrics_result& result) {
 std::string render_cost_analysis(const actors::metrics_result& result) {
   const auto& summary = result.summary;
   json_writer json;
+  json.reserve(
+      answer_fixed_bytes +
+      answer_bytes_per_entry * (summary.by_model.size() + summary.by_tenant.size() +
+                                summary.by_agent.size() + summary.trend.size()));
   json.begin_object();
   json.key("success").boolean(true);
   json.key("data").begin_object();
@@ -253,8 +264,7 @@ std::string render_cost_analysis(const actors::metrics_result& result) {
   json.key("cost_trend").begin_array();
   for (const auto& point : summary.trend) {
     json.begin_object();
-    json.key("period_start")
-        .string(core::format_rfc3339(point.period_start_s * core::micros_per_second));
+    json.key("period_start").timestamp(point.period_start_s * core::micros_per_second);
     json.key("cost_usd").decimal(point.figures.cost_nusd, 9);
     json.key("operations").number(point.figures.operations);
     json.key("total_tokens").number(point.figures.total_tokens);

@@ -79,4 +79,18 @@ BOOST_AUTO_TEST_CASE(places_commas_and_escapes) {
   BOOST_REQUIRE_EQUAL(json.text(), R"({"a":1,"b":["x\"y\\z\n\u0001",null,true],"c":1.5,"d":{}})");
 }
 
+BOOST_AUTO_TEST_CASE(writes_exact_decimals_numbers_and_timestamps) {
+  json_writer json;
+  json.begin_array();
+  json.decimal(0, 9).decimal(-1, 9).decimal(1'000'000'000, 9).decimal(1'250'500, 3);
+  json.decimal(std::numeric_limits<std::int64_t>::min(), 9).decimal(-40, 0);
+  json.number(std::int64_t{-42}).number(std::numeric_limits<std::int64_t>::max());
+  json.timestamp(0).timestamp(1704067200LL * 1'000'000 + 5);
+  json.end_array();
+  BOOST_REQUIRE_EQUAL(
+      json.text(),
+      R"([0,-0.000000001,1,1250.5,-9223372036.854775808,-40,-42,9223372036854775807,)"
+      R"("1970-01-01T00:00:00Z","2024-01-01T00:00:00.000005Z"])");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
