@@ -356,8 +356,12 @@ struct tenant_aggregate::accumulator {
     for (const auto& [id, slice_of_model] : b.by_model) {
       auto& figures = into.by_model[position_of(into.by_model, id)].second;
       figures.add(slice_of_model);
-      for (; next < bins.size() && bins[next].key == id; ++next)
-        figures.latency.add(bins[next].bin, bins[next].count);
+      std::size_t end = next;
+      while (end < bins.size() && bins[end].key == id)
+        ++end;
+      if (end != next)
+        figures.latency.add(bins.data() + next, bins.data() + end);
+      next = end;
     }
     for (const auto& [id, figures] : b.by_type)
       add_keyed(into.by_type, id, figures);
@@ -368,11 +372,15 @@ struct tenant_aggregate::accumulator {
       add_keyed(into.by_tenant, id, figures);
   }
 
-  void name(const part& from, const tenant_aggregate& source, metrics_summary& to) const {
-    for (const auto& [id, figures] : from.by_model) {
-      auto& mine = to.by_model[source.models_.names[id]];
-      mine.add(figures);
-      mine.latency.add(figures.latency);
+  void name(part& from, const tenant_aggregate& source, metrics_summary& to) const {
+    for (auto& [id, figures] : from.by_model) {
+      auto [it, added] = to.by_model.try_emplace(source.models_.names[id]);
+      if (added) {
+        it->second = std::move(figures);
+        continue;
+      }
+      it->second.add(figures);
+      it->second.latency.add(figures.latency);
     }
     for (const auto& [id, figures] : from.by_type)
       to.by_type[source.types_.names[id]].add(figures);
@@ -423,26 +431,35 @@ metrics_summary tenant_aggregate::summarize(
   auto add = [&](const tenant_aggregate& source, const bucket& b) {
     sums.add(b, &source == this ? sums.own : sums.older);
   };
-  each_bucket(range.start_s, range.end_s, fine_start_s, older, add);
-  summary.all = sums.all;
-  summary.latency = std::move(sums.latency);
-  sums.name(sums.own, *this, summary);
-  if (older != nullptr)
-    sums.name(sums.older, *older, summary);
+
+  // Trend points of a day or longer are covered by the same buckets as the whole range, so one
+  // walk fills both; finer points would take many more buckets than the range needs.
+  const bool one_walk = range.step == granularity::day || range.step == granularity::week ||
+                        range.step == granularity::month;
+  if (!one_walk)
+    each_bucket(range.start_s, range.end_s, fine_start_s, older, add);
 
   // The trend: one point per calendar bucket, the first starting at the range's start.
   for (std::int64_t t = range.start_s; t < range.end_s;) {
     const std::int64_t next = std::min(bucket_next(t, range.step), range.end_s);
     trend_point point{t, {}};
-    auto add_point = [&](const tenant_aggregate&, const bucket& b) {
+    auto add_point = [&](const tenant_aggregate& source, const bucket& b) {
       point.figures.add(b.all);
       if (range.percentiles)
         point.figures.latency.add(b.latency);
+      if (one_walk)
+        add(source, b);
     };
     each_bucket(t, next, fine_start_s, older, add_point);
     summary.trend.push_back(std::move(point));
     t = next;
   }
+
+  summary.all = sums.all;
+  summary.latency = std::move(sums.latency);
+  sums.name(sums.own, *this, summary);
+  if (older != nullptr)
+    sums.name(sums.older, *older, summary);
   return summary;
 }
 

@@ -235,7 +235,28 @@ void latency_histogram::add(const latency_bins& bins) {
       dense_[bin] += count;
     return;
   }
+  // Into an empty histogram the bins come sorted, each once: nothing to settle.
+  const bool settled = sparse_.empty();
   sparse_.insert(sparse_.end(), bins.bins().begin(), bins.bins().end());
+  if (settled)
+    sorted_ = sparse_.size();
+  settle_if_many();
+}
+
+void latency_histogram::add(
+    const keyed_latency_bins::entry* first, const keyed_latency_bins::entry* last) {
+  for (auto* it = first; it != last; ++it)
+    count_ += it->count;
+  if (!dense_.empty()) {
+    for (auto* it = first; it != last; ++it)
+      dense_[it->bin] += it->count;
+    return;
+  }
+  const bool settled = sparse_.empty();
+  for (auto* it = first; it != last; ++it)
+    sparse_.emplace_back(it->bin, it->count);
+  if (settled)
+    sorted_ = sparse_.size();
   settle_if_many();
 }
 

@@ -93,6 +93,9 @@ public:
   void add(const latency_histogram& other);
   void add(std::uint16_t bin, std::int64_t count);
 
+  /// Adds the bins of one key of a keyed_latency_bins: [first, last) sorted by bin.
+  void add(const keyed_latency_bins::entry* first, const keyed_latency_bins::entry* last);
+
   std::int64_t count() const { return count_; }
 
   /// The q-quantile (0 <= q <= 1) in milliseconds, interpolated between neighbouring ranks

@@ -170,4 +170,40 @@ BOOST_AUTO_TEST_CASE(keyed_bins_match_bins_kept_apart) {
   }
 }
 
+// A histogram fed whole runs of sorted bins (a bucket's, a model's of a keyed set) reports what
+// one fed the same latencies one at a time does, however the runs interleave.
+BOOST_AUTO_TEST_CASE(runs_of_sorted_bins_add_like_single_latencies) {
+  std::mt19937_64 random(23);
+  for (int round = 0; round < 50; ++round) {
+    latency_histogram from_runs;
+    latency_histogram one_by_one;
+    const int runs = 1 + static_cast<int>(random() % 6);
+    for (int r = 0; r < runs; ++r) {
+      latency_bins bins;
+      core::keyed_latency_bins keyed;
+      const int size = static_cast<int>(random() % 400);
+      for (int i = 0; i < size; ++i) {
+        const auto us = static_cast<std::int64_t>(random() % 5'000'000);
+        bins.add(us);
+        keyed.add(static_cast<std::uint32_t>(random() % 3), us);
+        one_by_one.add(core::latency_scale::bin_of(us), 2);
+      }
+      from_runs.add(bins);
+      const auto& entries = keyed.entries();
+      for (std::size_t first = 0; first < entries.size();) {
+        std::size_t last = first;
+        while (last < entries.size() && entries[last].key == entries[first].key)
+          ++last;
+        from_runs.add(entries.data() + first, entries.data() + last);
+        first = last;
+      }
+    }
+    BOOST_REQUIRE_EQUAL(from_runs.count(), one_by_one.count());
+    const auto expected = one_by_one.reported_ms();
+    const auto got = from_runs.reported_ms();
+    for (std::size_t i = 0; i < got.size(); ++i)
+      BOOST_REQUIRE_EQUAL(got[i], expected[i]);
+  }
+}
+
 BOOST_AUTO_TEST_SUITE_END()
