@@ -62,6 +62,7 @@ struct runtime::impl {
   caf::actor_system_config system_config;
   std::unique_ptr<caf::actor_system> system;
   caf::actor registry;
+  tenant_directory_ptr directory = std::make_shared<tenant_directory>();
   caf::actor writer;
   std::vector<caf::actor> readers;
   std::shared_ptr<std::atomic<std::int64_t>> queued_rows =
@@ -119,7 +120,7 @@ bool runtime::start(std::string& error) {
   }
   if (mark && mark->fine_start_s)
     settings->rollup_watermark = mark->commit_seq;
-  d.registry = spawn_tenant_registry(*d.system, settings);
+  d.registry = spawn_tenant_registry(*d.system, settings, d.directory);
   const std::int64_t now_s = core::floor_div(core::now_micros(), core::micros_per_second);
   const std::int64_t fine_start_s = kept_fine_start(now_s, d.config.metrics_recent_days);
   piece_sender days{d.registry, false};
@@ -149,6 +150,7 @@ bool runtime::start(std::string& error) {
     if (chunk->empty())
       return;
     rows += chunk->size();
+    d.directory->rows_sent();
     caf::anon_send(d.registry, atom, std::move(chunk));
     chunk = std::make_shared<std::vector<core::operation_record>>();
   };
@@ -223,6 +225,7 @@ bool runtime::start(std::string& error) {
   writer_config.sync_interval = d.config.sync_interval;
   writer_config.snapshot_interval = d.config.snapshot_interval;
   writer_config.snapshot_now = !settings->rollup_watermark;
+  writer_config.rows_in_sink = d.directory->unforwarded();
   d.writer = storage::spawn_storage_writer(*d.system, writer_config, d.registry);
   return true;
 }
@@ -260,6 +263,13 @@ bool runtime::read(std::function<void(storage::pg_connection*)> task) {
 }
 
 void runtime::query_metrics(metrics_job_ptr job) {
+  // A tenant's question goes straight to its aggregator when the directory allows: one hop
+  // between threads fewer.
+  if (job->tenant_id)
+    if (caf::actor aggregator = impl_->directory->direct_route(*job->tenant_id)) {
+      caf::anon_send(aggregator, query_atom::value, std::move(job));
+      return;
+    }
   caf::anon_send(impl_->registry, query_atom::value, std::move(job));
 }
 
@@ -307,6 +317,7 @@ void runtime::stop() {
       caf::anon_send_exit(*handle, caf::exit_reason::user_shutdown);
   for (auto& reader : d.readers)
     caf::anon_send_exit(reader, caf::exit_reason::user_shutdown);
+  d.directory->clear();
   d.system->await_all_actors_done();
   d.writer = nullptr;
   d.registry = nullptr;

@@ -29,6 +29,7 @@ struct registry_state {
   std::unordered_map<std::string, caf::actor> aggregators;
   tenant_aggregate everyone; ///< Every tenant's rows, kept by tenant: the operator's view.
   metrics_settings_ptr settings;
+  tenant_directory_ptr directory;
 
   // Snapshots: one at a time; an update only on top of the one this node stored last.
   bool snapshot_running = false;
@@ -46,6 +47,7 @@ caf::actor& aggregator_of(registry_actor self, const std::string& tenant_id) {
   if (added) {
     it->second = spawn_tenant_aggregator(self->system(), tenant_id, self->state.settings);
     self->link_to(it->second);
+    self->state.directory->add(tenant_id, it->second);
   }
   return it->second;
 }
@@ -55,7 +57,7 @@ std::int64_t now_seconds() {
 }
 
 template <class Atom>
-void forward(registry_actor self, Atom atom, const storage::committed_rows& rows) {
+void send_on(registry_actor self, Atom atom, const storage::committed_rows& rows) {
   auto& st = self->state;
   if (rows->empty())
     return;
@@ -80,6 +82,14 @@ void forward(registry_actor self, Atom atom, const storage::committed_rows& rows
     self->send(
         aggregator_of(self, tenant_id), atom,
         std::make_shared<std::vector<core::operation_record>>(std::move(tenant_rows)));
+}
+
+// Sends rows on to their aggregators, then counts their message off: a question may now skip
+// the registry and still find them.
+template <class Atom>
+void forward(registry_actor self, Atom atom, const storage::committed_rows& rows) {
+  send_on(self, atom, rows);
+  self->state.directory->rows_handed_on();
 }
 
 // The operator's question, answered from the aggregate of every tenant.
@@ -202,8 +212,10 @@ void collect_stats(registry_actor self, caf::typed_response_promise<aggregate_st
   }
 }
 
-caf::behavior registry(registry_actor self, metrics_settings_ptr settings) {
+caf::behavior
+registry(registry_actor self, metrics_settings_ptr settings, tenant_directory_ptr directory) {
   self->state.settings = std::move(settings);
+  self->state.directory = std::move(directory);
   self->state.everyone =
       tenant_aggregate(kept_fine_start(now_seconds(), self->state.settings->recent_days), true);
   self->state.snapshot_stored = self->state.settings->rollup_watermark;
@@ -285,8 +297,9 @@ void aggregate_stats::add(const aggregate_stats& other) {
     buckets[i] += other.buckets[i];
 }
 
-caf::actor spawn_tenant_registry(caf::actor_system& system, metrics_settings_ptr settings) {
-  return system.spawn(registry, std::move(settings));
+caf::actor spawn_tenant_registry(
+    caf::actor_system& system, metrics_settings_ptr settings, tenant_directory_ptr directory) {
+  return system.spawn(registry, std::move(settings), std::move(directory));
 }
 
 } // namespace llmops::actors

@@ -106,6 +106,8 @@ void publish(writer_actor self, std::vector<core::operation_record>&& rows) {
     return;
   for (auto& row : rows)
     row.metadata_json = std::string();
+  if (self->state.config.rows_in_sink)
+    self->state.config.rows_in_sink->fetch_add(1);
   self->send(
       self->state.sink, apply_atom::value,
       std::make_shared<std::vector<core::operation_record>>(std::move(rows)));

@@ -57,6 +57,9 @@ struct writer_config {
   std::chrono::milliseconds sync_interval{1000};      ///< How often rows of other nodes are read.
   std::chrono::milliseconds snapshot_interval{60000}; ///< How often rollups are persisted.
   bool snapshot_now = false; ///< Ask for a snapshot at the first sync (none is stored yet).
+  /// Raised before each message of rows is sent to sink, which lowers it once it has handled
+  /// the message: while it is zero, no acknowledged row waits in sink's mailbox. May be null.
+  std::shared_ptr<std::atomic<std::int64_t>> rows_in_sink;
 };
 
 /// Spawns the storage writer as a detached actor (it blocks in libpq). It gathers write jobs

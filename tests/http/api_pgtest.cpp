@@ -250,6 +250,23 @@ BOOST_AUTO_TEST_CASE(a_repeated_operation_id_is_stored_and_counted_once) {
   BOOST_REQUIRE_EQUAL(post(ops_path, body, {{"X-Tenant-ID", "b"}}).status, 201);
 }
 
+// After its 201 a client finds its operation in the metrics at once, whether its question goes
+// through the registry (rows still on their way) or straight to the tenant's aggregator.
+BOOST_AUTO_TEST_CASE(metrics_read_right_after_a_write_count_it) {
+  for (int i = 1; i <= 150; ++i) {
+    for (const char* tenant : {"a", "b"}) {
+      BOOST_REQUIRE_EQUAL(post(ops_path, contract_body, {{"X-Tenant-ID", tenant}}).status, 201);
+      BOOST_REQUIRE_EQUAL(
+          get(metrics_path, {{"X-Tenant-ID", tenant}})
+              .json()
+              .at("data")
+              .at("total_operations")
+              .as_int64(),
+          i);
+    }
+  }
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_FIXTURE_TEST_SUITE(metrics_endpoints, service_fixture)
