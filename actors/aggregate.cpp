@@ -8,7 +8,7 @@
 namespace llmops::actors {
 
 using id_keyed::add_keyed;
-using id_keyed::position_of;
+using id_keyed::merge_keyed;
 
 namespace {
 
@@ -343,33 +343,46 @@ struct tenant_aggregate::accumulator {
   core::latency_histogram latency;
   bool by_agent = false;
   bool percentiles = true;
+  std::size_t buckets_hint = 1; ///< About how many buckets will be added: room to reserve.
   part own;
   part older;
+
+  /// Room for every name of source in into, so that adding buckets moves no vector.
+  void reserve(part& into, const tenant_aggregate& source) const {
+    into.by_model.reserve(source.models_.names.size());
+    into.by_type.reserve(source.types_.names.size());
+    if (by_agent)
+      into.by_agent.reserve(source.agents_.names.size());
+    into.by_tenant.reserve(source.tenants_.names.size());
+  }
 
   void add(const bucket& b, part& into) {
     all.add(b.all);
     if (percentiles)
       latency.add(b.latency);
-    // Both sorted by model id: one sweep of each.
+    // The models and their bins, both sorted by model id: one sweep of each.
     const auto& bins = b.model_latency.entries();
     std::size_t next = percentiles ? 0 : bins.size();
-    for (const auto& [id, slice_of_model] : b.by_model) {
-      auto& figures = into.by_model[position_of(into.by_model, id)].second;
-      figures.add(slice_of_model);
+    auto add_model = [&](std::uint32_t id, measured_slice& figures, const slice& of_model,
+                         bool added) {
+      figures.add(of_model);
       std::size_t end = next;
       while (end < bins.size() && bins[end].key == id)
         ++end;
-      if (end != next)
-        figures.latency.add(bins.data() + next, bins.data() + end);
+      if (end == next)
+        return;
+
+      // A model met for the first time: room for about as many bins in each bucket to come.
+      if (added)
+        figures.latency.reserve((end - next) * buckets_hint);
+      figures.latency.add(bins.data() + next, bins.data() + end);
       next = end;
-    }
-    for (const auto& [id, figures] : b.by_type)
-      add_keyed(into.by_type, id, figures);
+    };
+    merge_keyed(into.by_model, b.by_model, add_model);
+    merge_keyed(into.by_type, b.by_type);
     if (by_agent)
-      for (const auto& [id, figures] : b.by_agent)
-        add_keyed(into.by_agent, id, figures);
-    for (const auto& [id, figures] : b.by_tenant)
-      add_keyed(into.by_tenant, id, figures);
+      merge_keyed(into.by_agent, b.by_agent);
+    merge_keyed(into.by_tenant, b.by_tenant);
   }
 
   void name(part& from, const tenant_aggregate& source, metrics_summary& to) const {
@@ -428,6 +441,10 @@ metrics_summary tenant_aggregate::summarize(
   accumulator sums;
   sums.by_agent = range.by_agent;
   sums.percentiles = range.percentiles;
+  sums.buckets_hint = static_cast<std::size_t>((range.end_s - range.start_s) / day_s + 2);
+  sums.reserve(sums.own, *this);
+  if (older != nullptr)
+    sums.reserve(sums.older, *older);
   auto add = [&](const tenant_aggregate& source, const bucket& b) {
     sums.add(b, &source == this ? sums.own : sums.older);
   };
@@ -440,6 +457,10 @@ metrics_summary tenant_aggregate::summarize(
     each_bucket(range.start_s, range.end_s, fine_start_s, older, add);
 
   // The trend: one point per calendar bucket, the first starting at the range's start.
+  std::size_t points = 0;
+  for (std::int64_t t = range.start_s; t < range.end_s; t = bucket_next(t, range.step))
+    ++points;
+  summary.trend.reserve(points);
   for (std::int64_t t = range.start_s; t < range.end_s;) {
     const std::int64_t next = std::min(bucket_next(t, range.step), range.end_s);
     trend_point point{t, {}};

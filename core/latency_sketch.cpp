@@ -183,6 +183,11 @@ bool keyed_latency_bins::decode(std::string_view& in, std::uint32_t key) {
   return true;
 }
 
+void latency_histogram::reserve(std::size_t bins) {
+  if (dense_.empty())
+    sparse_.reserve(std::min(bins, 2 * dense_from));
+}
+
 void latency_histogram::make_dense() {
   dense_.assign(latency_scale::bin_count, 0);
   for (const auto& [bin, count] : sparse_)

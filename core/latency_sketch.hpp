@@ -98,6 +98,10 @@ public:
 
   std::int64_t count() const { return count_; }
 
+  /// Makes room for about bins sparse bins, so that adding them allocates once (no more than a
+  /// sparse histogram holds before it goes dense).
+  void reserve(std::size_t bins);
+
   /// The q-quantile (0 <= q <= 1) in milliseconds, interpolated between neighbouring ranks
   /// as PostgreSQL's percentile_cont does; nullopt when empty.
   std::optional<double> quantile_ms(double q) const;

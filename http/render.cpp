@@ -61,7 +61,7 @@ void write_percentiles(json_writer& json, const core::latency_histogram& latency
   json.begin_object();
   const auto values = latency.reported_ms();
   for (std::size_t i = 0; i < values.size(); ++i)
-    json.key(core::reported_percentile_names[i]).number(std::round(values[i] * 1000.0) / 1000.0);
+    json.key(core::reported_percentile_names[i]).decimal(std::llround(values[i] * 1000.0), 3);
   json.end_object();
 }
 
