@@ -21,6 +21,11 @@ function operation_json()
     math.random(1, 100000))
 end
 
+-- The range of the metrics scenarios, as a query string.
+function range()
+  return "?start_date=" .. os.getenv("LLMOPS_BENCH_START") .. "&end_date=" .. os.getenv("LLMOPS_BENCH_END")
+end
+
 function tenant()
   return "tenant-" .. math.random(0, 999)
 end

@@ -1,7 +1,7 @@
 -- 90% single writes, 10% reads (metrics, cost analysis, operation pages).
 dofile(os.getenv("LLMOPS_BENCH_LUA") .. "/common.lua")
-local range = "?start_date=" .. os.getenv("LLMOPS_BENCH_START") .. "&end_date=" .. os.getenv("LLMOPS_BENCH_END")
-local reads = {"/api/v1/llmops/metrics" .. range, "/api/v1/llmops/cost-analysis" .. range,
+local query = range()
+local reads = {"/api/v1/llmops/metrics" .. query, "/api/v1/llmops/cost-analysis" .. query,
                "/api/v1/llmops/operations?limit=20"}
 
 request = function()
